@@ -1,0 +1,150 @@
+"""Backpropagation through a convolution, written as convolutions.
+
+For ``y = conv2d(x, w)`` and a loss ``L`` with upstream gradient
+``g = dL/dy``:
+
+* ``dL/dx`` is the transposed convolution of ``g`` with ``w`` (a "full"
+  correlation with the flipped kernel when the stride is 1);
+* ``dL/dw`` correlates the (padded) input with ``g``: the roles of stride and
+  dilation swap, and the batch axis becomes the summed-over channel axis;
+* ``dL/db`` sums ``g`` over the batch and the spatial axes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._checks import as_numeric_array, result_dtype
+from .conv import check_conv_args, correlate
+from .layouts import convert_layout
+from .padding import pad_spatial
+from .transposed import transpose_correlate
+
+__all__ = ["conv2d_backward"]
+
+
+def conv2d_backward(
+    x: Any,
+    weight: Any,
+    grad_output: Any,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+    data_format: str = "NCHW",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of :func:`~convlib.conv2d` with respect to its input, weight and bias.
+
+    With ``y = conv2d(x, w, b)`` (same settings) and ``g = dL/dy``:
+
+    .. math::
+
+        \\frac{\\partial L}{\\partial x} &= \\mathrm{conv\\_transpose2d}(g, w)
+        \\qquad \\text{(cropped or extended to the shape of } x\\text{)}\\\\
+        \\frac{\\partial L}{\\partial w}[c_o, c, p, q] &= \\sum_{n, i, j}
+        g[n, c_o, i, j]\\; x_{pad}[n, c, i s_h + p d_h, j s_w + q d_w]\\\\
+        \\frac{\\partial L}{\\partial b}[c_o] &= \\sum_{n, i, j} g[n, c_o, i, j]
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C_in, H, W) or (N, H, W, C_in)
+        The forward pass's input.
+    weight : array_like, shape (C_out, C_in/groups, kh, kw) or (kh, kw, C_in/groups, C_out)
+        The forward pass's kernel: OIHW with ``data_format="NCHW"``, HWIO with ``"NHWC"``.
+    grad_output : array_like, shape of ``conv2d(x, weight, ...)``
+        Gradient of the loss with respect to the forward output.
+    stride, padding, dilation, groups
+        The forward pass's settings, as in :func:`~convlib.conv2d`.
+    data_format : {"NCHW", "NHWC"}, optional
+        Layout of ``x``, ``grad_output`` and ``grad_x``.
+
+    Returns
+    -------
+    grad_x : numpy.ndarray, shape of ``x``
+    grad_weight : numpy.ndarray, shape of ``weight``
+    grad_bias : numpy.ndarray, shape (C_out,)
+
+    Notes
+    -----
+    Rows and columns of ``x`` that no window reads (when the stride does not
+    divide the span) get a zero gradient. Each gradient costs about as many
+    multiply-adds as the forward pass.
+
+    Examples
+    --------
+    The weight gradient of a 1x1 kernel is the sum of input times upstream gradient:
+
+    >>> import numpy as np
+    >>> x = np.arange(1, 10).reshape(1, 1, 3, 3)
+    >>> w, g = np.ones((1, 1, 1, 1), dtype=int), np.ones((1, 1, 3, 3), dtype=int)
+    >>> gx, gw, gb = conv2d_backward(x, w, g)
+    >>> gw.ravel(), gb, gx.shape
+    (array([45]), array([9]), (1, 1, 3, 3))
+
+    With the 4x4 example of the tutorials, every input pixel's gradient counts
+    how often it is read by each kernel tap, with that tap's sign:
+
+    >>> image = np.arange(1, 17).reshape(1, 1, 4, 4)
+    >>> kernel = np.array([[[[1, 1], [-1, -1]]]])
+    >>> conv2d_backward(image, kernel, np.ones((1, 1, 3, 3), dtype=int))[0][0, 0]
+    array([[ 1,  2,  2,  1],
+           [ 0,  0,  0,  0],
+           [ 0,  0,  0,  0],
+           [-1, -2, -2, -1]])
+    """
+    func = "conv2d_backward"
+    x, w, _, s = check_conv_args(
+        func, 2, x, weight, None, stride, padding, dilation, groups, data_format, None
+    )
+    data_format = s["data_format"]
+    grad = as_numeric_array(
+        grad_output, func, "grad_output", ndim=4, shape_hint=f"({', '.join(data_format)})"
+    )
+    n, c_in = x.shape[:2]
+    c_out = w.shape[0]
+    expected = convert_layout(np.empty((n, c_out) + s["out"], dtype=np.int8), "NCHW", data_format)
+    if grad.shape != expected.shape:
+        raise ValueError(
+            f"{func}: grad_output must have the forward output's shape {expected.shape} "
+            f"in {data_format!r}, got {grad.shape}"
+        )
+    compute, returned = result_dtype(func, x, w, grad)
+    x = x.astype(compute, copy=False)
+    w = w.astype(compute, copy=False)
+    g = convert_layout(grad, data_format, "NCHW").astype(compute, copy=False)
+    stride, pads, dilation, groups = s["stride"], s["pads"], s["dilation"], s["groups"]
+    kernel = w.shape[2:]
+
+    # dL/dx: transposed convolution; output_padding restores rows no window reached.
+    extra = tuple(
+        size - ((o - 1) * st + d * (k - 1) + 1 - before - after)
+        for size, o, st, d, k, (before, after) in zip(
+            x.shape[2:], s["out"], stride, dilation, kernel, pads
+        )
+    )
+    grad_x = transpose_correlate(g, w, stride, pads, extra, dilation, groups)
+
+    # dL/dw: correlate the padded input with g; the batch is the summed-over axis,
+    # the groups become channel groups: (c_in_g, groups * n, H, W) with kernels
+    # (groups * c_out_g, n, h_out, w_out).
+    c_in_g, c_out_g = c_in // groups, c_out // groups
+    x_pad = pad_spatial(x, pads)
+    inputs = x_pad.reshape((n, groups, c_in_g) + x_pad.shape[2:]).transpose(2, 1, 0, 3, 4)
+    inputs = inputs.reshape((c_in_g, groups * n) + x_pad.shape[2:])
+    kernels = g.reshape((n, groups, c_out_g) + g.shape[2:]).transpose(1, 2, 0, 3, 4)
+    kernels = kernels.reshape((groups * c_out_g, n) + g.shape[2:])
+    r = correlate(inputs, kernels, dilation, ((0, 0), (0, 0)), stride, groups)
+    r = r[:, :, : kernel[0], : kernel[1]]  # (c_in_g, groups * c_out_g, kh, kw)
+    grad_w = r.reshape((c_in_g, c_out) + kernel).swapaxes(0, 1)  # (c_out, c_in_g, kh, kw)
+
+    grad_b = g.sum(axis=(0, 2, 3))
+    grad_x = convert_layout(grad_x.astype(returned, copy=False), "NCHW", data_format)
+    grad_w = convert_layout(grad_w.astype(returned, copy=False), "OIHW", s["kernel_format"])
+    return (
+        np.ascontiguousarray(grad_x),
+        np.ascontiguousarray(grad_w),
+        grad_b.astype(returned, copy=False),
+    )

@@ -1,0 +1,311 @@
+"""Transposed convolution: the adjoint (the gradient) of a strided convolution.
+
+Computed the way JAX's reference does it: spread the input out by inserting
+``stride - 1`` zeros between its elements, pad by ``dilation * (k - 1) - padding``
+on each side, then cross-correlate with the kernel flipped and its two channel
+axes swapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._checks import as_numeric_array, check_int, int_tuple, result_dtype
+from .arithmetic import check_output_padding
+from .conv import correlate
+from .layouts import convert_layout, data_format_for
+from .padding import normalize_padding
+
+__all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
+
+
+def transpose_correlate(
+    y: np.ndarray,
+    weight: np.ndarray,
+    stride: Sequence[int],
+    pads: Sequence[tuple[int, int]],
+    output_padding: Sequence[int],
+    dilation: Sequence[int],
+    groups: int,
+) -> np.ndarray:
+    """Transposed convolution of checked channels-first arrays.
+
+    ``y`` is ``(n, c_in, *spatial)`` and ``weight`` ``(c_in, c_out // groups, *kernel)``
+    (PyTorch's transposed layout). Returns ``(n, c_out, *out)`` with
+    ``out = (in - 1) * stride - before - after + dilation * (k - 1) + output_padding + 1``.
+    """
+    n, c_in = y.shape[:2]
+    kernel = weight.shape[2:]
+    nd = len(kernel)
+    c_in_g, c_out_g = c_in // groups, weight.shape[1]
+
+    # 1. Spread: stride - 1 zeros between neighbouring input elements.
+    spread_shape = tuple((size - 1) * s + 1 for size, s in zip(y.shape[2:], stride))
+    spread = np.zeros((n, c_in) + spread_shape, dtype=y.dtype)
+    spread[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)] = y
+
+    # 2. Pad by d (k - 1) - padding (crop where that is negative), output_padding after.
+    widths = [(0, 0), (0, 0)]
+    crop = [slice(None), slice(None)]
+    for k, d, (before, after), extra, size in zip(
+        kernel, dilation, pads, output_padding, spread_shape
+    ):
+        lo, hi = d * (k - 1) - before, d * (k - 1) - after + extra
+        widths.append((max(lo, 0), max(hi, 0)))
+        crop.append(slice(max(-lo, 0), max(lo, 0) + size + max(hi, 0) - max(-hi, 0)))
+    padded = np.pad(spread, widths)[tuple(crop)]
+
+    # 3. Flip the kernel and swap its channel axes, group by group:
+    #    (groups * c_in_g, c_out_g, *k) -> (groups * c_out_g, c_in_g, *k).
+    flipped = weight[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
+    swapped = flipped.reshape((groups, c_in_g, c_out_g) + kernel).swapaxes(1, 2)
+    swapped = swapped.reshape((groups * c_out_g, c_in_g) + kernel)
+    return correlate(padded, swapped, (1,) * nd, ((0, 0),) * nd, dilation, groups)
+
+
+def _conv_transpose(
+    func: str,
+    nd: int,
+    x: Any,
+    weight: Any,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    output_padding: Any,
+    dilation: Any,
+    groups: Any,
+    data_format: Any,
+) -> np.ndarray:
+    first = {1: "NCL", 2: "NCHW", 3: "NCDHW"}[nd]
+    data_format = data_format_for(data_format, nd, func)
+    x = as_numeric_array(x, func, "x", ndim=nd + 2, shape_hint=f"({', '.join(data_format)})")
+    weight = as_numeric_array(
+        weight, func, "weight", ndim=nd + 2, shape_hint="(C_in, C_out/groups, *kernel)"
+    )
+    stride = int_tuple(stride, nd, func, "stride", minimum=1)
+    dilation = int_tuple(dilation, nd, func, "dilation", minimum=1)
+    output_padding = int_tuple(output_padding, nd, func, "output_padding", minimum=0)
+    groups = check_int(groups, func, "groups", minimum=1)
+    x = convert_layout(x, data_format, first)
+    c_in = x.shape[1]
+    if weight.shape[0] != c_in:
+        raise ValueError(
+            f"{func}: weight must have shape (C_in, C_out/groups, *kernel) with C_in={c_in} "
+            f"(the channels of x), got weight shape {weight.shape}"
+        )
+    if c_in % groups:
+        raise ValueError(f"{func}: groups={groups} must divide the input channels c_in={c_in}")
+    c_out = weight.shape[1] * groups
+    kernel = weight.shape[2:]
+    pads = normalize_padding(
+        padding, x.shape[2:], kernel, stride, dilation, func=func, allow_strings=()
+    )
+    for size, k, s, (before, after), extra, d in zip(
+        x.shape[2:], kernel, stride, pads, output_padding, dilation
+    ):
+        check_output_padding(extra, s, d, func)
+        full = (size - 1) * s + d * (k - 1) + extra + 1
+        if before + after >= full:
+            raise ValueError(
+                f"{func}: padding {before}+{after} removes the whole output of length {full} "
+                f"(input length {size}, kernel_size={k}, stride={s}, dilation={d})"
+            )
+    if bias is not None:
+        bias = as_numeric_array(bias, func, "bias", ndim=1, shape_hint="(C_out,)")
+        if bias.shape[0] != c_out:
+            raise ValueError(
+                f"{func}: bias must have one value per output channel (c_out={c_out}), "
+                f"got shape {bias.shape}"
+            )
+    arrays = (x, weight) if bias is None else (x, weight, bias)
+    compute, returned = result_dtype(func, *arrays)
+    y = transpose_correlate(
+        x.astype(compute, copy=False),
+        weight.astype(compute, copy=False),
+        stride,
+        pads,
+        output_padding,
+        dilation,
+        groups,
+    )
+    if bias is not None:
+        y += bias.astype(compute, copy=False).reshape((-1,) + (1,) * nd)
+    return np.ascontiguousarray(convert_layout(y.astype(returned, copy=False), first, data_format))
+
+
+def conv_transpose2d(
+    x: Any,
+    weight: Any,
+    bias: Any = None,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+    data_format: str = "NCHW",
+) -> np.ndarray:
+    """2-D transposed convolution, as ``torch.nn.functional.conv_transpose2d``.
+
+    The adjoint of :func:`~convlib.conv2d` with the same settings: every
+    input value scatters a scaled copy of the kernel into the output, at
+    ``stride`` steps, and overlapping copies add up.
+
+    .. math::
+
+        y[n, c_o, i, j] = b[c_o] + \\sum_{c, u, v, p, q}
+        x[n, c, u, v]\\; w[c, c_o, p, q]
+        \\;[\\,i = u s_h + p d_h - p_t\\,]\\,[\\,j = v s_w + q d_w - p_l\\,]
+
+    (within a group; ``[.]`` is 1 when the condition holds, else 0).
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C_in, H, W) or (N, H, W, C_in)
+        Input batch, laid out as ``data_format`` says.
+    weight : array_like, shape (C_in, C_out/groups, kh, kw)
+        PyTorch's transposed-convolution layout, whatever ``data_format``.
+    bias : array_like, shape (C_out,), optional
+        Added to each output channel.
+    stride : int or tuple of int, optional
+        Stride of the convolution being transposed: the output grows by it.
+    padding : int, tuple of int or tuple of (int, int), optional
+        Padding of the convolution being transposed: removed from the output's
+        borders.
+    output_padding : int or tuple of int, optional
+        Extra rows/columns after (bottom/right), smaller than stride or dilation.
+    dilation : int or tuple of int, optional
+        Spacing between kernel taps.
+    groups : int, optional
+        Independent channel groups.
+    data_format : {"NCHW", "NHWC"}, optional
+        Layout of ``x`` and of the result.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (N, H_out, W_out, C_out)
+        Along each axis ``out = (in - 1) s - p_b - p_a + d (k - 1) + output_padding + 1``
+        (:func:`~convlib.conv_transpose_output_size`).
+
+    Notes
+    -----
+    Computed as "spread the input with ``s - 1`` zeros, pad by ``d (k - 1) - p``,
+    cross-correlate with the flipped kernel": about ``s_h s_w`` times the
+    multiply-adds of the direct scatter, because most spread values are zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[[[1, 2], [3, 4]]]])
+    >>> conv_transpose2d(x, np.ones((1, 1, 2, 2), dtype=int), stride=2)[0, 0]
+    array([[1, 1, 2, 2],
+           [1, 1, 2, 2],
+           [3, 3, 4, 4],
+           [3, 3, 4, 4]])
+    >>> conv_transpose2d(x, np.ones((1, 1, 3, 3), dtype=int))[0, 0]
+    array([[ 1,  3,  3,  2],
+           [ 4, 10, 10,  6],
+           [ 4, 10, 10,  6],
+           [ 3,  7,  7,  4]])
+    >>> conv_transpose2d(np.ones((1, 4, 5, 5)), np.ones((4, 2, 3, 3)), stride=2, padding=1,
+    ...                  output_padding=1).shape
+    (1, 2, 10, 10)
+    """
+    return _conv_transpose(
+        "conv_transpose2d", 2, x, weight, bias, stride, padding, output_padding, dilation,
+        groups, data_format,
+    )  # fmt: skip
+
+
+def conv_transpose1d(
+    x: Any,
+    weight: Any,
+    bias: Any = None,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+    data_format: str = "NCL",
+) -> np.ndarray:
+    """1-D transposed convolution, as ``torch.nn.functional.conv_transpose1d``.
+
+    The same operation as :func:`conv_transpose2d` on signals: ``x`` is
+    ``(N, C_in, L)`` (or ``(N, L, C_in)`` with ``data_format="NLC"``) and
+    ``weight`` ``(C_in, C_out/groups, k)``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C_in, L) or (N, L, C_in)
+        Input batch.
+    weight : array_like, shape (C_in, C_out/groups, k)
+        Kernel in PyTorch's transposed layout.
+    bias : array_like, shape (C_out,), optional
+        Added to each output channel.
+    stride, padding, output_padding, dilation, groups
+        As in :func:`conv_transpose2d`, with one value per axis.
+    data_format : {"NCL", "NLC"}, optional
+        Layout of ``x`` and of the result.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, L_out) or (N, L_out, C_out)
+        ``L_out = (L - 1) s - p_b - p_a + d (k - 1) + output_padding + 1``.
+
+    Examples
+    --------
+    >>> conv_transpose1d([[[1, 2, 3]]], [[[1, 1]]], stride=2)
+    array([[[1, 1, 2, 2, 3, 3]]])
+    """
+    return _conv_transpose(
+        "conv_transpose1d", 1, x, weight, bias, stride, padding, output_padding, dilation,
+        groups, data_format,
+    )  # fmt: skip
+
+
+def conv_transpose3d(
+    x: Any,
+    weight: Any,
+    bias: Any = None,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+    data_format: str = "NCDHW",
+) -> np.ndarray:
+    """3-D transposed convolution, as ``torch.nn.functional.conv_transpose3d``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C_in, D, H, W) or (N, D, H, W, C_in)
+        Input batch.
+    weight : array_like, shape (C_in, C_out/groups, kd, kh, kw)
+        Kernel in PyTorch's transposed layout.
+    bias : array_like, shape (C_out,), optional
+        Added to each output channel.
+    stride, padding, output_padding, dilation, groups
+        As in :func:`conv_transpose2d`, with one value per axis.
+    data_format : {"NCDHW", "NDHWC"}, optional
+        Layout of ``x`` and of the result.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, D_out, H_out, W_out) or (N, D_out, H_out, W_out, C_out)
+        Each axis as in :func:`~convlib.conv_transpose_output_size`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> conv_transpose3d(np.ones((1, 1, 2, 2, 2)), np.ones((1, 3, 2, 2, 2)), stride=2).shape
+    (1, 3, 4, 4, 4)
+    """
+    return _conv_transpose(
+        "conv_transpose3d", 3, x, weight, bias, stride, padding, output_padding, dilation,
+        groups, data_format,
+    )  # fmt: skip
