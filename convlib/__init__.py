@@ -6,6 +6,7 @@ semantics by default (TensorFlow's where a TensorFlow-only option such as
 cross-correlation, as every framework does.
 """
 
+from . import networks as networks  # a submodule, not a function: outside __all__
 from .arithmetic import conv_output_size, conv_transpose_output_size
 from .backward import conv2d_backward
 from .conv import conv1d, conv2d, conv3d
