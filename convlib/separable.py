@@ -37,7 +37,7 @@ def separable_conv2d(
         Depthwise kernel in OIHW (PyTorch's ``groups=C`` weight). Output channel
         ``c * m + j`` is input channel ``c`` filtered by its ``j``-th kernel.
         TensorFlow's ``(kh, kw, C, m)`` filter converts with
-        ``convert_layout(f, "HWIO", "OIHW").reshape(C * m, 1, kh, kw)``.
+        ``convert_layout(f, "HWIO", "IOHW").reshape(C * m, 1, kh, kw)``.
     pointwise : array_like, shape (C_out, C * m, 1, 1)
         Pointwise kernel in OIHW.
     bias : array_like, shape (C_out,), optional
