@@ -33,3 +33,72 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+
+
+DOCS_BUILD = "docs/_build"
+# Folders the docs build writes into docs/: watching them would rebuild forever.
+DOCS_GENERATED = [
+    "docs/_build",
+    "docs/auto_examples",
+    "docs/api/generated",
+    "docs/jupyter_execute",
+    "docs/sg_execution_times.rst",
+]
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the site strictly into docs/_build/html (executes every page and example).
+
+    Executed pages are cached in docs/_build/.jupyter_cache, so a rebuild re-runs only what
+    changed. ``CONVLIB_DOCS_NO_EXEC=1 nox -s docs`` builds without executing anything (quick
+    text edits); ``CONVLIB_GALLERY_PATTERN=plot_0[1-3] nox -s docs`` executes only the
+    gallery scripts whose path matches. Extra arguments go to sphinx-build, e.g.
+    ``nox -s docs -- -E`` to re-read every page.
+    """
+    session.install("-e", ".[docs]")
+    session.run(
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-n",
+        "-b",
+        "html",
+        "docs",
+        f"{DOCS_BUILD}/html",
+        "-d",
+        f"{DOCS_BUILD}/doctrees",
+        *session.posargs,
+        env=QUIET_FRAMEWORKS,
+    )
+
+
+@nox.session(name="docs-live", python=PYTHON)
+def docs_live(session: nox.Session) -> None:
+    """Serve the site on 127.0.0.1:8000, rebuilding when docs/, gallery/ or convlib/ change.
+
+    Takes the same environment variables as ``docs`` (``CONVLIB_DOCS_NO_EXEC=1`` is the
+    quickest way to edit text); extra arguments go to sphinx-autobuild.
+    """
+    session.install("-e", ".[docs]")
+    ignores = [arg for path in DOCS_GENERATED for arg in ("--ignore", path)]
+    session.run(
+        "sphinx-autobuild",
+        "--host",
+        "127.0.0.1",
+        "--watch",
+        "convlib",
+        "--watch",
+        "gallery",
+        *ignores,
+        "--re-ignore",
+        r"\.ipynb_checkpoints|__pycache__",
+        "-n",
+        "--keep-going",
+        "docs",
+        f"{DOCS_BUILD}/html",
+        "-d",
+        f"{DOCS_BUILD}/doctrees",
+        *session.posargs,
+        env=QUIET_FRAMEWORKS,
+    )

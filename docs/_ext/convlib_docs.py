@@ -1,0 +1,112 @@
+"""Small Sphinx helpers for the convlib site.
+
+* Every executed text notebook (a MyST-NB ``.md`` page with a ``kernelspec``)
+  is also offered as a Jupyter notebook: the page's source is converted with
+  jupytext into ``_notebooks/<page>.ipynb`` in the HTML output, and the
+  ``page-downloads.html`` sidebar component links to it and to the ``.md``.
+* References to a public name through its private module path, such as
+  ``convlib.padding.normalize_padding``, resolve to the documented
+  ``convlib.normalize_padding``; references to convlib's modules resolve to
+  the package.
+* The build warns (an error with ``-W``) when a name in ``convlib.__all__`` is
+  missing from ``api/index.md``.
+* ``reset_gallery_state`` is given to sphinx-gallery (by its dotted name, so the
+  configuration stays picklable) to reseed the random generators before every
+  example.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+NOTEBOOK_DIR = "_notebooks"
+
+
+def reset_gallery_state(gallery_conf: dict[str, Any], fname: str) -> None:
+    """Seed Python's and NumPy's global random generators before each example."""
+    import numpy as np
+
+    random.seed(0)
+    np.random.seed(0)  # noqa: NPY002 (the legacy global state is what needs resetting)
+
+
+def _is_text_notebook(source: Path) -> bool:
+    if source.suffix != ".md" or not source.is_file():
+        return False
+    head = source.read_text(encoding="utf-8")[:2000]
+    return head.startswith("---") and "kernelspec:" in head.split("\n---", 1)[0]
+
+
+def _write_notebook(app: Sphinx, pagename: str, source: Path) -> str:
+    import jupytext
+
+    notebook = jupytext.read(source, fmt="md:myst")
+    target = Path(app.outdir, NOTEBOOK_DIR, pagename + ".ipynb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    jupytext.write(notebook, target, fmt="ipynb")
+    return f"{NOTEBOOK_DIR}/{pagename}.ipynb"
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if doctree is None or pagename not in app.env.found_docs:
+        return
+    source = Path(app.env.doc2path(pagename))
+    if _is_text_notebook(source):
+        context["convlib_ipynb"] = _write_notebook(app, pagename, source)
+        context["convlib_md"] = f"_sources/{pagename}.md{app.config.html_sourcelink_suffix}"
+
+
+def _public_alias(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
+) -> nodes.Node | None:
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("convlib."):
+        return None
+    import convlib
+
+    if node.get("reftype") == "mod":
+        # convlib's modules are an implementation detail: their names point to the package.
+        public = "convlib"
+    else:
+        name = target.rsplit(".", 1)[-1]
+        if name not in convlib.__all__:
+            return None
+        public = f"convlib.{name}"
+    if public == target:
+        return None
+    domain = env.get_domain("py")
+    node = node.deepcopy()
+    node["reftarget"] = public
+    return domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], node["reftarget"], node, contnode
+    )
+
+
+def _check_api_index(app: Sphinx) -> None:
+    """Warn if a public name of convlib is missing from the API reference."""
+    import convlib
+
+    index = Path(app.srcdir, "api", "index.md").read_text(encoding="utf-8")
+    listed = {line.strip() for line in index.splitlines()}
+    for name in convlib.__all__:
+        if name not in listed:
+            logger.warning("convlib.%s is public but not listed in api/index.md", name)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _check_api_index)
+    app.connect("html-page-context", _page_context)
+    app.connect("missing-reference", _public_alias)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
