@@ -20,7 +20,7 @@ def sliding_windows(
 
     Parameters
     ----------
-    x : numpy.ndarray, shape (..., *spatial)
+    x : numpy.ndarray, shape ``(..., *spatial)``
         Array whose last ``len(kernel_shape)`` axes are the (already padded)
         spatial axes.
     kernel_shape, stride, dilation : sequence of int
@@ -28,7 +28,7 @@ def sliding_windows(
 
     Returns
     -------
-    numpy.ndarray, shape (..., *out, *kernel_shape)
+    numpy.ndarray, shape ``(..., *out, *kernel_shape)``
         ``windows[..., o_0, o_1, k_0, k_1] == x[..., o_0*s_0 + k_0*d_0, o_1*s_1 + k_1*d_1]``
         with ``out_j = (spatial_j - d_j (kernel_j - 1) - 1) // s_j + 1``.
 

@@ -35,9 +35,9 @@ def correlate_gemm(
 
     Parameters
     ----------
-    x : numpy.ndarray, shape (n, c_in, *spatial)
+    x : numpy.ndarray, shape ``(n, c_in, *spatial)``
         Padded input, channels first.
-    weight : numpy.ndarray, shape (c_out, c_in // groups, *kernel)
+    weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
         Kernel, OIHW order.
     stride, dilation : sequence of int
         One entry per spatial axis.
@@ -49,7 +49,7 @@ def correlate_gemm(
 
     Returns
     -------
-    numpy.ndarray, shape (n, c_out, *out)
+    numpy.ndarray, shape ``(n, c_out, *out)``
 
     Notes
     -----

@@ -31,9 +31,9 @@ def correlate_loop(
 
     Parameters
     ----------
-    x : numpy.ndarray, shape (n, c_in, *spatial)
+    x : numpy.ndarray, shape ``(n, c_in, *spatial)``
         Padded input, channels first.
-    weight : numpy.ndarray, shape (c_out, c_in // groups, *kernel)
+    weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
         Kernel, OIHW order (OIL, OIDHW for 1-D, 3-D).
     stride, dilation : sequence of int
         One entry per spatial axis.
@@ -42,7 +42,7 @@ def correlate_loop(
 
     Returns
     -------
-    numpy.ndarray, shape (n, c_out, *out)
+    numpy.ndarray, shape ``(n, c_out, *out)``
         ``out_j = (spatial_j - dilation_j * (kernel_j - 1) - 1) // stride_j + 1``.
 
     Notes
