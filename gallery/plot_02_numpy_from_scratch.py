@@ -1,0 +1,335 @@
+"""
+Convolution from scratch with NumPy
+===================================
+
+Write the forward pass of a convolution layer yourself, with plain Python
+loops over NumPy arrays, in three steps: one grayscale image with stride and
+padding; one colour (RGB) image with one filter, where a 3-D filter slides in
+two directions and gives one output channel; and a batch of colour images with
+many filters, which gives one output channel per filter. You will learn how
+the output's shape follows from those settings, and how to check a home-made
+convolution against Keras ``Conv2D`` and PyTorch ``Conv2d`` properly: with a
+tolerance suited to float32, not by rounding.
+"""
+
+# %%
+# The imports. TensorFlow prints start-up messages unless told otherwise; the
+# environment variable has to be set before it is imported.
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+import torch
+from matplotlib.cbook import get_sample_data
+
+import convlib
+
+rng = np.random.default_rng(1)
+
+# %%
+# One window: the convolution step
+# --------------------------------
+#
+# Everything rests on one small function: multiply a patch of the image by the
+# kernel, element by element, and add everything up. It is an ordinary function
+# defined here, not a module to import.
+
+
+def conv_step(patch, kernel):
+    """Sum of the element-wise product of an image patch and a kernel of the same shape."""
+    return np.sum(patch * kernel)
+
+
+# %%
+# One grayscale image, with stride and padding
+# --------------------------------------------
+#
+# Pad the image with ``pad`` zeros on every side, then visit the windows
+# ``stride`` pixels apart. The number of windows along an axis is
+# ``(i + 2 * pad - k) // stride + 1``; integer division drops a last window
+# that would hang over the edge.
+
+
+def convolution_2d(image, kernel, stride=1, pad=0):
+    """Cross-correlate a 2-D image (h, w) with a 2-D kernel (kh, kw), as a CNN layer does."""
+    h, w = image.shape
+    kh, kw = kernel.shape
+    padded = np.pad(image, pad, mode="constant", constant_values=0)
+    h_out = (h + 2 * pad - kh) // stride + 1
+    w_out = (w + 2 * pad - kw) // stride + 1
+    out = np.zeros((h_out, w_out), dtype=np.result_type(image, kernel))
+    for r in range(h_out):
+        top = r * stride
+        for c in range(w_out):
+            left = c * stride
+            out[r, c] = conv_step(padded[top : top + kh, left : left + kw], kernel)
+    return out
+
+
+# %%
+# A small test image: a bright bar on a dark background, and a kernel that
+# responds to a change from left to right (a Sobel kernel). Three settings
+# give three output sizes:
+
+image = np.zeros((7, 7))
+image[1:6, 2:5] = 1.0
+sobel_x = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+
+settings = [(1, 0), (1, 1), (2, 1)]  # (stride, pad)
+outputs = {}
+for stride, pad in settings:
+    ours = convolution_2d(image, sobel_x, stride=stride, pad=pad)
+    theirs = convlib.conv2d(image[None, None], sobel_x[None, None], stride=stride, padding=pad)
+    np.testing.assert_allclose(ours, theirs[0, 0], rtol=1e-12, atol=1e-12)
+    outputs[stride, pad] = ours
+    print(f"stride={stride}, pad={pad}: output {ours.shape}, equal to convlib.conv2d")
+
+
+def draw_matrix(ax, values, title, cmap="RdBu"):
+    """A small matrix as coloured cells with their values written in."""
+    limit = np.abs(values).max() or 1.0
+    ax.imshow(values, cmap=cmap, vmin=-limit if values.min() < 0 else 0, vmax=limit)
+    if values.size <= 64:
+        for (r, c), v in np.ndenumerate(values):
+            strong = abs(v) > 0.6 * limit
+            ax.text(c, r, f"{v:g}", ha="center", va="center", color="w" if strong else "k")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=10)
+
+
+fig, axes = plt.subplots(1, 4, figsize=(13, 4.4), layout="constrained")
+draw_matrix(axes[0], image, "image (7, 7)", cmap="gray_r")
+for ax, ((stride, pad), out) in zip(axes[1:], outputs.items()):
+    draw_matrix(ax, out, f"stride={stride}, pad={pad}\noutput {out.shape}")
+fig.suptitle("Left minus right column: negative on the bar's left edge, positive on its right edge")
+plt.show()
+
+# %%
+# The kernel subtracts the right column of each window from the left one
+# (with weights 1, 2, 1), so it gives negative values where the brightness
+# rises from left to right (the bar's left edge, red), positive values where
+# it falls (its right edge, blue), and zero where the image is flat. Padding
+# by one keeps the 7x7 size for a 3x3 kernel; a stride of 2 then keeps every
+# other window.
+#
+# The three cases above use small whole numbers. On random data, with more
+# settings, the loop still matches :func:`convlib.conv2d` to float64 rounding:
+
+x = rng.standard_normal((11, 9))
+kern = rng.standard_normal((4, 3))
+for stride in (1, 2, 3):
+    for pad in (0, 1, 2):
+        ours = convolution_2d(x, kern, stride, pad)
+        theirs = convlib.conv2d(x[None, None], kern[None, None], stride=stride, padding=pad)[0, 0]
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12 * np.abs(theirs).max())
+print("9 stride/pad settings on an (11, 9) image and a (4, 3) kernel: all equal")
+
+# %%
+# One colour image, one filter
+# ----------------------------
+#
+# A colour image has three channels, stored here as ``(height, width,
+# channels)``. A filter for it has the same depth: ``(kh, kw, channels)``. It
+# still slides in only two directions, height and width; at each position the
+# convolution step multiplies the whole ``kh x kw x 3`` block and adds it up,
+# so the result is **one** number per position: one output channel. That is
+# why this is called a 2-D convolution although the data and the filter are
+# 3-D.
+
+
+def convolution_rgb(image, kernel, stride=1, pad=0):
+    """Image (h, w, c) and one filter (kh, kw, c) -> one output channel (h_out, w_out)."""
+    h, w, c = image.shape
+    kh, kw, kc = kernel.shape
+    if kc != c:
+        raise ValueError(f"the filter has {kc} channels, the image {c}: they must match")
+    padded = np.pad(image, ((pad, pad), (pad, pad), (0, 0)))  # no padding across channels
+    h_out = (h + 2 * pad - kh) // stride + 1
+    w_out = (w + 2 * pad - kw) // stride + 1
+    out = np.zeros((h_out, w_out), dtype=np.result_type(image, kernel))
+    for r in range(h_out):
+        for col in range(w_out):
+            patch = padded[r * stride : r * stride + kh, col * stride : col * stride + kw, :]
+            out[r, col] = conv_step(patch, kernel)  # sums over height, width and channels
+    return out
+
+
+# %%
+# A real colour photograph makes the channels visible: matplotlib ships a
+# portrait of Grace Hopper, read here and shrunk to every eighth pixel. The
+# filter is the Sobel kernel on each channel, weighted by how much each
+# colour contributes to brightness, so the one filter turns the colours into
+# gray and detects vertical edges at the same time.
+
+with get_sample_data("grace_hopper.jpg") as file:
+    photo = plt.imread(file)[::8, ::8] / 255.0  # (h, w, 3), values in [0, 1]
+brightness = np.array([0.299, 0.587, 0.114])  # how much red, green and blue count
+rgb_filter = sobel_x[:, :, None] * brightness  # (3, 3, 3): (kh, kw, channels)
+print("photo:", photo.shape, " filter:", rgb_filter.shape)
+
+feature_map = convolution_rgb(photo, rgb_filter, stride=1, pad=1)
+print("one filter, one output channel:", feature_map.shape)
+
+# %%
+# The 3-D step is the sum of three 2-D steps, one per channel: convolving each
+# channel with its slice of the filter and adding the three maps gives the same
+# output. And convlib computes the same with the layouts named:
+# ``data_format="NHWC"`` for a batch of ``(h, w, c)`` images and
+# ``kernel_format="OHWI"`` for a stack of ``(kh, kw, c)`` filters.
+
+per_channel = [convolution_2d(photo[:, :, ch], rgb_filter[:, :, ch], 1, 1) for ch in range(3)]
+np.testing.assert_allclose(sum(per_channel), feature_map, rtol=1e-12, atol=1e-12)
+by_convlib = convlib.conv2d(
+    photo[None], rgb_filter[None], padding=1, data_format="NHWC", kernel_format="OHWI"
+)  # (1, h, w, 1)
+np.testing.assert_allclose(by_convlib[0, :, :, 0], feature_map, rtol=1e-12, atol=1e-12)
+print("sum of the three per-channel maps == the 3-D step == convlib.conv2d")
+
+fig, axes = plt.subplots(3, 4, figsize=(12, 9), layout="constrained")
+limit = np.percentile(np.abs(feature_map), 99)  # a few very strong edges would wash out the rest
+weight_limit = np.abs(rgb_filter).max()
+for ch, name in enumerate(["red", "green", "blue"]):
+    axes[ch, 0].imshow(photo[:, :, ch], cmap="gray", vmin=0, vmax=1)
+    axes[ch, 0].set_title(f"{name} channel")
+    axes[ch, 1].imshow(rgb_filter[:, :, ch], cmap="RdBu", vmin=-weight_limit, vmax=weight_limit)
+    axes[ch, 1].set_title(f"filter[:, :, {ch}] ({name})")
+    axes[ch, 2].imshow(per_channel[ch], cmap="RdBu", vmin=-limit, vmax=limit)
+    axes[ch, 2].set_title(f"{name} channel * its slice")
+axes[0, 3].imshow(photo)
+axes[0, 3].set_title("the colour image")
+axes[1, 3].imshow(feature_map, cmap="RdBu", vmin=-limit, vmax=limit)
+axes[1, 3].set_title("sum: the one output channel")
+axes[2, 3].axis("off")
+for ax in axes.flat:
+    ax.set_xticks([])
+    ax.set_yticks([])
+fig.suptitle("A 3-D filter slides in 2-D: three channel responses add up to one output channel")
+plt.show()
+
+# %%
+# A batch of colour images, many filters
+# --------------------------------------
+#
+# A convolution layer applies ``num_filters`` filters to every image of a
+# batch. Each filter gives one output channel, so the output is ``(batch,
+# out_h, out_w, num_filters)``: its last axis counts the **filters**, not the
+# filters' channels (which must equal the input's channels and are summed
+# away). Here 4 random 9x9 RGB images meet 8 filters of shape 5x5x3, with
+# padding 2 and stride 1.
+
+
+def convolution_batch(images, kernels, stride=1, pad=0):
+    """Images (n, h, w, c), filters (num_filters, kh, kw, c) -> (n, h_out, w_out, num_filters)."""
+    n = images.shape[0]
+    num_filters = kernels.shape[0]
+    maps = [
+        [convolution_rgb(images[b], kernels[f], stride, pad) for f in range(num_filters)]
+        for b in range(n)
+    ]  # n lists of num_filters maps (h_out, w_out)
+    return np.stack([np.stack(per_image, axis=-1) for per_image in maps])
+
+
+images = rng.standard_normal((4, 9, 9, 3)).astype(np.float32)  # (n, h, w, c)
+kernels = rng.standard_normal((8, 5, 5, 3)).astype(np.float32)  # (num_filters, kh, kw, c)
+ours = convolution_batch(images, kernels, stride=1, pad=2)
+print("input  (batch, h, w, channels):           ", images.shape)
+print("filters (num_filters, kh, kw, channels):  ", kernels.shape)
+print("output (batch, out_h, out_w, num_filters):", ours.shape, ours.dtype)
+assert ours.shape[-1] == kernels.shape[0]
+
+# %%
+# Checking against Keras and PyTorch
+# ----------------------------------
+#
+# Both frameworks compute the same thing but store it differently. Keras
+# works on ``(batch, h, w, channels)`` like the loop, and wants the filters as
+# ``(kh, kw, channels, num_filters)`` ("HWIO"). PyTorch wants the images as
+# ``(batch, channels, h, w)`` ("NCHW") and the filters as ``(num_filters,
+# channels, kh, kw)`` ("OIHW"). :func:`convlib.convert_layout` reorders the
+# axes by name. Keras's ``padding="same"`` is the 2 pixels of padding here
+# (for a 5x5 kernel with stride 1); PyTorch takes ``padding=2`` directly.
+
+keras_layer = tf.keras.layers.Conv2D(filters=8, kernel_size=5, padding="same", use_bias=False)
+keras_layer.build(images.shape)
+keras_layer.set_weights([convlib.convert_layout(kernels, "OHWI", "HWIO")])
+by_keras = keras_layer(images).numpy()
+
+torch_layer = torch.nn.Conv2d(in_channels=3, out_channels=8, kernel_size=5, padding=2, bias=False)
+with torch.no_grad():
+    torch_layer.weight.copy_(torch.from_numpy(convlib.convert_layout(kernels, "OHWI", "OIHW")))
+    nchw = torch.from_numpy(convlib.convert_layout(images, "NHWC", "NCHW").copy())
+    by_torch = convlib.convert_layout(torch_layer(nchw).numpy(), "NCHW", "NHWC")
+
+by_convlib = convlib.conv2d(images, kernels, padding=2, data_format="NHWC", kernel_format="OHWI")
+
+# %%
+# float32 arithmetic rounds every product and sum, and each library adds the
+# 5x5x3 products of a window in its own order, so the results differ in the
+# last bits. Compare them with a tolerance scaled to the size of the values:
+# here ``1e-4`` times the largest output, far above float32's rounding unit
+# (printed below) and far below any real mistake.
+
+
+def check_close(name, result, reference):
+    """Assert that float32 results agree to 1e-4 of the reference's largest magnitude."""
+    tolerance = 1e-4 * np.abs(reference).max()
+    difference = np.abs(result - reference).max()
+    print(f"{name:24s} max |difference| = {difference:.2e}   tolerance = {tolerance:.2e}")
+    np.testing.assert_allclose(result, reference, rtol=0, atol=tolerance)
+
+
+print("float32 rounding unit (machine epsilon):", np.finfo(np.float32).eps)
+check_close("loop vs Keras Conv2D", ours, by_keras)
+check_close("loop vs PyTorch Conv2d", ours, by_torch)
+check_close("loop vs convlib.conv2d", ours, by_convlib)
+
+# %%
+# Why not round to two decimals?
+# ------------------------------
+#
+# Rounding both results to two decimals and then demanding equality is a
+# tempting check, but it tests the wrong thing. Two numbers that agree to
+# float32 precision can round to different values if they sit on either side
+# of a rounding boundary, and two numbers that differ by far more than
+# rounding error can round to the same value. Both failures, with the same
+# ``np.allclose`` call on rounded values:
+
+almost_equal = np.float32([1.0049999]), np.float32([1.0050001])
+clearly_different = np.float32([1.001]), np.float32([1.004])
+for a, b in [almost_equal, clearly_different]:
+    rounded_says = np.allclose(np.round(a, 2), np.round(b, 2), rtol=1e-5, atol=1e-8)
+    tolerance_says = np.allclose(a, b, rtol=0, atol=1e-4 * np.abs(b).max())
+    print(
+        f"{a[0]:.7f} vs {b[0]:.7f} (difference {abs(b[0] - a[0]):.1e}):  "
+        f"rounded check says equal: {rounded_says!s:5s}  "
+        f"tolerance check says equal: {tolerance_says}"
+    )
+
+# %%
+# The rounded check fails the pair that agrees and passes the pair that does
+# not; the tolerance check gets both right. With thousands of outputs, a few
+# always land near a rounding boundary, so the rounded check fails at random.
+#
+# Finally, the batched output: one row per image, one column per filter.
+
+fig, axes = plt.subplots(4, 8, figsize=(12, 6.5), layout="constrained")
+limit = np.abs(ours).max()
+for b in range(4):
+    for f in range(8):
+        ax = axes[b, f]
+        ax.imshow(ours[b, :, :, f], cmap="RdBu", vmin=-limit, vmax=limit)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if b == 0:
+            ax.set_title(f"filter {f}", fontsize=10)
+        if f == 0:
+            ax.set_ylabel(f"image {b}")
+fig.suptitle(f"Output {ours.shape}: (batch, out_h, out_w, num_filters)")
+plt.show()
+
+# sphinx_gallery_thumbnail_number = 2
