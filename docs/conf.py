@@ -95,6 +95,8 @@ nb_execution_timeout = 180
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
+# Markdown that a cell displays (a table built by code, say) is parsed as MyST: tables, math.
+nb_render_markdown_format = "myst"
 # No widgets on this site: keep MyST-NB from adding require.js from a CDN.
 nb_ipywidgets_js: dict[str, dict[str, str]] = {}
 
@@ -120,7 +122,6 @@ sphinx_gallery_conf = {
     "download_all_examples": True,
     "matplotlib_animations": (True, "jshtml"),
     "doc_module": ("convlib",),
-    "reference_url": {"convlib": None},
     "backreferences_dir": "api/generated/backreferences",
     "reset_modules": ("matplotlib", "convlib_docs.reset_gallery_state"),
     "reset_modules_order": "before",
