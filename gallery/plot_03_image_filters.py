@@ -1,0 +1,210 @@
+"""
+Image filters on a real photograph
+==================================
+
+Apply classic image filters, edge detectors (Laplacian, Sobel) and a blur, to a
+real photograph, once with ``scipy.ndimage.convolve`` and once with convlib,
+and see that the two agree to the last bits. You will learn what each kernel
+does to an image, why a symmetric kernel gives the same result whether or not
+it is flipped while an edge detector changes sign, and why the pixels at the
+border depend on how the image is extended beyond its edges (the boundary
+mode), with a picture of exactly where the results differ.
+"""
+
+# %%
+# A photograph in grayscale
+# -------------------------
+#
+# Matplotlib ships a portrait of the computer scientist Grace Hopper with its
+# sample data, so it is on every machine that has matplotlib and needs no
+# download. A weighted sum of the red, green and blue channels (the weights
+# describe how bright each colour looks) turns it into one grayscale channel
+# with values between 0 and 1.
+
+import matplotlib.pyplot as plt
+import numpy as np
+import scipy.ndimage
+from matplotlib.cbook import get_sample_data
+
+import convlib
+
+with get_sample_data("grace_hopper.jpg") as file:
+    photo = plt.imread(file)  # (h, w, 3), uint8
+gray = photo @ np.array([0.299, 0.587, 0.114]) / 255.0  # (h, w), float64 in [0, 1]
+print("photo:", photo.shape, photo.dtype, " grayscale:", gray.shape, gray.dtype)
+
+# %%
+# Four kernels
+# ------------
+#
+# * The **Laplacian** adds the four neighbours and subtracts four times the
+#   centre: zero where the image is flat or changes at a constant rate, large
+#   where brightness changes abruptly, in any direction.
+# * The two **Sobel** kernels compare the left and right columns (``sobel_x``)
+#   or the top and bottom rows (``sobel_y``) of a 3x3 window: brightness
+#   changes across, and along, the image. Combined as
+#   ``sqrt(gx**2 + gy**2)`` they give the strength of an edge in any direction.
+# * The **box blur** replaces each pixel by the mean of a 5x5 window: each
+#   weight is 1/25 and the weights add up to one, so flat regions keep their
+#   brightness while details are averaged away.
+
+laplacian = np.array([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
+sobel_x = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+sobel_y = sobel_x.T
+box_blur = np.full((5, 5), 1 / 25)
+kernels = {"laplacian": laplacian, "sobel_x": sobel_x, "sobel_y": sobel_y, "box_blur": box_blur}
+for name, kernel in kernels.items():
+    print(f"{name:9s} shape {kernel.shape}, weights sum to {kernel.sum():g}")
+
+# %%
+# SciPy and convlib, side by side
+# -------------------------------
+#
+# ``scipy.ndimage.convolve`` computes a true convolution (the kernel flipped),
+# returns an image of the input's size, and by default extends the image past
+# its border by mirroring it (``mode="reflect"``: the edge pixel is repeated,
+# ``... c b a | a b c ...``). convlib's :func:`convlib.convolve2d` computes the
+# same convolution with ``mode="same"`` (output of the input's size) and
+# ``boundary="symm"``, SciPy-signal's name for the same mirroring.
+
+by_scipy = {name: scipy.ndimage.convolve(gray, k) for name, k in kernels.items()}
+by_convlib = {
+    name: convlib.convolve2d(gray, k, mode="same", boundary="symm") for name, k in kernels.items()
+}
+for name in kernels:
+    difference = np.abs(by_scipy[name] - by_convlib[name]).max()
+    scale = np.abs(by_scipy[name]).max()
+    print(f"{name:9s} max |scipy.ndimage - convlib| = {difference:.1e}  (largest {scale:.2f})")
+    np.testing.assert_allclose(by_convlib[name], by_scipy[name], rtol=1e-12, atol=1e-12 * scale)
+
+# %%
+# The differences are at the level of float64 rounding: the same numbers,
+# summed in a different order. The filtered images:
+
+edges = np.hypot(by_convlib["sobel_x"], by_convlib["sobel_y"])  # edge strength
+
+
+def show(ax, picture, title, cmap="gray", symmetric=False):
+    """Show an image; clip to the 99.5th percentile so a few extreme pixels do not wash it out."""
+    limit = np.percentile(np.abs(picture), 99.5)
+    low = -limit if symmetric else (0 if picture.min() >= 0 else -limit)
+    ax.imshow(picture, cmap=cmap, vmin=low, vmax=limit)
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+fig, axes = plt.subplots(2, 3, figsize=(11, 8.5), layout="constrained")
+show(axes[0, 0], gray, "grayscale photograph")
+show(axes[0, 1], by_convlib["laplacian"], "Laplacian", cmap="RdBu", symmetric=True)
+show(axes[0, 2], edges, "Sobel edge strength\nsqrt(gx² + gy²)", cmap="gray_r")
+show(axes[1, 0], by_convlib["sobel_x"], "sobel_x: changes from left to right", "RdBu", True)
+show(axes[1, 1], by_convlib["sobel_y"], "sobel_y: changes from top to bottom", "RdBu", True)
+show(axes[1, 2], by_convlib["box_blur"], "5x5 box blur")
+plt.show()
+
+# %%
+# The edge detectors are near zero (white) on the smooth background and on
+# the face, and strong along the outlines of the cap, the collar and the
+# insignia. The blur keeps the picture but loses its fine detail; the crop
+# below, around the eyes, makes that visible.
+
+rows, cols = slice(150, 250), slice(180, 330)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
+show(axes[0], gray[rows, cols], "original (crop)")
+show(axes[1], by_convlib["box_blur"][rows, cols], "5x5 box blur (same crop)")
+plt.show()
+
+# %%
+# Flipped or not: convolution and the layers of a CNN
+# ---------------------------------------------------
+#
+# A CNN layer (:func:`convlib.conv2d`, PyTorch's ``Conv2d``) does not flip the
+# kernel: it computes cross-correlation. Flipping changes nothing for a kernel
+# that is symmetric under a half-turn, like the Laplacian and the blur; it
+# negates the Sobel kernels, which are antisymmetric. The check, with zeros
+# around the image (``padding=1`` for the layer, ``mode="constant"`` for
+# SciPy) so that both treat the border alike:
+
+for name in ("laplacian", "sobel_x", "box_blur"):
+    k = kernels[name]
+    pad = k.shape[0] // 2
+    layer = convlib.conv2d(gray[None, None], k[None, None], padding=pad)[0, 0]  # (h, w)
+    true_conv = scipy.ndimage.convolve(gray, k, mode="constant", cval=0.0)
+    same = np.allclose(layer, true_conv, rtol=1e-12, atol=1e-12)
+    negated = np.allclose(layer, -true_conv, rtol=1e-12, atol=1e-12)
+    flip_invariant = np.array_equal(k[::-1, ::-1], k)
+    print(f"{name:9s} kernel unchanged by the flip: {flip_invariant!s:5s}  ", end="")
+    print(f"layer == convolution: {same!s:5s}  layer == -convolution: {negated}")
+
+# %%
+# Boundary modes: why the edges differ
+# ------------------------------------
+#
+# Near the border, part of every window lies outside the image, and something
+# must stand in for the missing pixels. ``scipy.ndimage.convolve`` mirrors the
+# image by default; a CNN layer pads with zeros. The two agree everywhere
+# except in a band along the border as wide as half the kernel (the printed
+# band widths), because only there does a window reach outside.
+
+for name in ("laplacian", "box_blur"):
+    k = kernels[name]
+    mirrored = scipy.ndimage.convolve(gray, k, mode="reflect")
+    zero_filled = scipy.ndimage.convolve(gray, k, mode="constant", cval=0.0)
+    differs = ~np.isclose(mirrored, zero_filled, rtol=0, atol=1e-12)  # (h, w) of bool
+    r, c = np.indices(gray.shape)
+    to_border = np.minimum.reduce([r, c, gray.shape[0] - 1 - r, gray.shape[1] - 1 - c])
+    band = to_border[differs].max() + 1  # rows/columns from the border that differ
+    print(
+        f"{name:9s} kernel {k.shape}: {differs.sum()} pixels differ, all within "
+        f"{band} pixel(s) of the border; the {gray.shape[0] - 2 * band}x"
+        f"{gray.shape[1] - 2 * band} interior is identical"
+    )
+    assert not differs[band:-band, band:-band].any()
+
+# %%
+# With zeros outside, the image seems to drop to black just past its border,
+# a large jump in brightness that the edge detector reports as a bright frame
+# around the picture. Mirroring continues the image smoothly, so the border
+# shows only the photograph's own edges. The effect is largest where the
+# image is bright at its border; the code finds the brightest 30-pixel stretch
+# of the top edge (a white part of the flag) and enlarges it:
+
+mirrored = by_convlib["laplacian"]
+zero_filled = convlib.convolve2d(gray, laplacian, mode="same", boundary="fill", fillvalue=0)
+np.testing.assert_allclose(
+    zero_filled, scipy.ndimage.convolve(gray, laplacian, mode="constant"), rtol=1e-12, atol=1e-12
+)
+top_row_means = np.convolve(gray[0], np.ones(30) / 30, mode="valid")
+left = int(np.argmax(top_row_means))
+mean = top_row_means[left]
+print(f"brightest stretch of the top edge: columns {left} to {left + 29}, mean {mean:.2f}")
+corner = (slice(0, 30), slice(left, left + 30))
+limit = np.abs(zero_filled[corner]).max()
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.2), layout="constrained")
+panels = [
+    (mirrored[corner], 'mirrored border\n(ndimage "reflect", convlib "symm")'),
+    (zero_filled[corner], 'zeros outside\n(ndimage "constant", convlib "fill", CNN padding)'),
+    (zero_filled[corner] - mirrored[corner], "difference (zeros - mirrored):\nonly in the border row"),
+]
+for ax, (picture, title) in zip(axes, panels):
+    ax.imshow(picture, cmap="RdBu", vmin=-limit, vmax=limit)
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([0, 10, 20], [left, left + 10, left + 20])
+    ax.set_yticks([0, 10, 20])
+fig.suptitle(f"Laplacian of rows 0-29, columns {left}-{left + 29}: the top border, enlarged")
+plt.show()
+
+# %%
+# Each of ``scipy.ndimage``'s modes has a counterpart among the boundaries of
+# ``scipy.signal`` and convlib (``"mirror"``, which does not repeat the edge
+# pixel, has none). The pairs, checked:
+
+pairs = [("reflect", "symm"), ("wrap", "wrap"), ("constant", "fill")]
+for ndimage_mode, boundary in pairs:
+    a = scipy.ndimage.convolve(gray, sobel_x, mode=ndimage_mode)
+    b = convlib.convolve2d(gray, sobel_x, mode="same", boundary=boundary)
+    np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
+    print(f'scipy.ndimage mode="{ndimage_mode}"  ==  convlib.convolve2d boundary="{boundary}"')
+
+# sphinx_gallery_thumbnail_number = 1
