@@ -185,7 +185,7 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 4.2), layout="constrained")
 panels = [
     (mirrored[corner], 'mirrored border\n(ndimage "reflect", convlib "symm")'),
     (zero_filled[corner], 'zeros outside\n(ndimage "constant", convlib "fill", CNN padding)'),
-    (zero_filled[corner] - mirrored[corner], "difference (zeros - mirrored):\nonly in the border row"),
+    (zero_filled[corner] - mirrored[corner], "zeros minus mirrored:\nonly the border row differs"),
 ]
 for ax, (picture, title) in zip(axes, panels):
     ax.imshow(picture, cmap="RdBu", vmin=-limit, vmax=limit)
