@@ -1,0 +1,248 @@
+"""
+Learning a kernel by backpropagation
+====================================
+
+A convolution layer learns its kernel from examples. Here the examples are
+crops of a real photograph and the same crops filtered with a known
+edge-detection kernel (Sobel); starting from a kernel of zeros, plain gradient
+descent on the mean squared error recovers the Sobel kernel. You will learn
+what the gradient of a convolution with respect to its kernel is
+(:func:`convlib.conv2d_backward`), how to pick a step size that converges, and
+that PyTorch's autograd computes the very same gradients, step after step.
+"""
+
+# %%
+# Input/output pairs from a photograph
+# ------------------------------------
+# Matplotlib ships a photograph of Grace Hopper. We turn it into grey levels in
+# ``[0, 1]``, average 4x4 blocks (150x128 pixels remain) and cut 8 random
+# 32x32 crops. Each crop is standardised (mean 0, standard deviation 1), for a
+# reason that the step-size section explains.
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib import cbook
+
+import convlib
+
+rng = np.random.default_rng(0)
+
+with cbook.get_sample_data("grace_hopper.jpg") as file:
+    photo = plt.imread(file)  # (600, 512, 3) uint8
+gray = photo[..., :3] @ np.array([0.299, 0.587, 0.114]) / 255  # (600, 512)
+h, w = gray.shape[0] // 4, gray.shape[1] // 4
+small = gray[: 4 * h, : 4 * w].reshape(h, 4, w, 4).mean(axis=(1, 3))  # (150, 128)
+
+n, size = 8, 32
+tops = rng.integers(0, h - size, n)
+lefts = rng.integers(0, w - size, n)
+crops = np.stack([small[t : t + size, c : c + size] for t, c in zip(tops, lefts)])
+raw_crops = crops
+crops = (crops - crops.mean(axis=(1, 2), keepdims=True)) / crops.std(axis=(1, 2), keepdims=True)
+x = crops[:, None]  # (n, 1, 32, 32): NCHW
+print("photo:", photo.shape, "-> grey, 4x4 blocks:", small.shape, "-> crops x:", x.shape)
+
+# %%
+# The kernel to recover is the Sobel kernel for horizontal changes. Like every
+# framework, :func:`convlib.conv2d` computes a cross-correlation, so this kernel
+# gives large positive values where the image gets brighter from left to right.
+# The targets ``y`` are the crops filtered with it, without padding, so each
+# 32x32 crop gives a 30x30 target.
+
+sobel = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+true_kernel = sobel[None, None]  # (c_out, c_in, kh, kw) = (1, 1, 3, 3)
+y = convlib.conv2d(x, true_kernel)  # (8, 1, 30, 30)
+print("targets y:", y.shape)
+
+fig, axes = plt.subplots(2, 4, figsize=(8, 4.8), layout="constrained")
+for k, ax in enumerate(axes[0]):
+    ax.imshow(x[k, 0], cmap="gray")
+    ax.set_title(f"input crop {k}", fontsize=9)
+for k, ax in enumerate(axes[1]):
+    ax.imshow(y[k, 0], cmap="RdBu_r", vmin=-8, vmax=8)
+    ax.set_title(f"target {k} (Sobel)", fontsize=9)
+for ax in axes.flat:
+    ax.set_axis_off()
+fig.suptitle("Four of the eight training pairs: photograph crops and their Sobel-filtered versions")
+
+# %%
+# The gradient with respect to the kernel
+# ---------------------------------------
+# For the loss :math:`L = \frac{1}{M}\sum (\hat y - y)^2` over the
+# :math:`M = 8 \cdot 30 \cdot 30` output values, the upstream gradient is
+# :math:`g = \partial L / \partial \hat y = 2 (\hat y - y) / M`.
+# :func:`convlib.conv2d_backward` turns it into the gradients of the input,
+# the kernel and the bias; the kernel gradient correlates the input with
+# ``g``: :math:`\partial L / \partial w[p, q] = \sum_{n, i, j} g[n, i, j]\, x[n, i + p, j + q]`.
+#
+# Choosing the step size
+# ----------------------
+# The prediction is linear in the 9 kernel weights: each output value is one
+# 3x3 window of the input (a row of the matrix :math:`X`, from
+# :func:`convlib.sliding_windows`) times the kernel. The loss is therefore a
+# quadratic bowl with Hessian :math:`H = 2 X^\top X / M`. Gradient descent
+# with step :math:`\eta` converges when :math:`\eta < 2 / \lambda_{max}(H)`,
+# and the direction of the smallest eigenvalue shrinks by a factor
+# :math:`1 - \eta \lambda_{min}` per step. Neighbouring pixels of a photograph
+# are strongly correlated, which makes :math:`\lambda_{min}` small; subtracting
+# each crop's mean removes the largest, "all weights equal" direction, and the
+# condition number drops.
+
+windows = convlib.sliding_windows(x[:, 0], (3, 3), (1, 1), (1, 1))  # (8, 30, 30, 3, 3)
+design = windows.reshape(-1, 9)  # (M, 9): one window per output value
+hessian = 2 * design.T @ design / design.shape[0]
+eigenvalues = np.linalg.eigvalsh(hessian)
+step = 1 / eigenvalues.max()
+print(f"Hessian eigenvalues: {eigenvalues.min():.4f} ... {eigenvalues.max():.3f}")
+print(f"condition number: {eigenvalues.max() / eigenvalues.min():.0f}, step size: {step:.4f}")
+
+raw = convlib.sliding_windows(raw_crops, (3, 3), (1, 1), (1, 1)).reshape(-1, 9)
+raw_eigenvalues = np.linalg.eigvalsh(2 * raw.T @ raw / raw.shape[0])
+raw_condition = raw_eigenvalues.max() / raw_eigenvalues.min()
+print(f"the same crops without standardising: condition number {raw_condition:.0f}")
+
+# %%
+# Gradient descent with convlib
+# -----------------------------
+# Start from zeros and take 1500 steps. Every step is a forward pass with
+# :func:`convlib.conv2d` and a backward pass with
+# :func:`convlib.conv2d_backward`.
+
+steps = 1500
+kernel = np.zeros((1, 1, 3, 3))
+losses = []
+snapshots = {}
+for t in range(steps):
+    prediction = convlib.conv2d(x, kernel)
+    residual = prediction - y
+    losses.append(np.mean(residual**2))
+    if t in (0, 10, 100):
+        snapshots[t] = kernel[0, 0].copy()
+    grad_output = 2 * residual / residual.size
+    _, grad_kernel, _ = convlib.conv2d_backward(x, kernel, grad_output)
+    kernel = kernel - step * grad_kernel
+snapshots[steps] = kernel[0, 0].copy()
+final_loss = np.mean((convlib.conv2d(x, kernel) - y) ** 2)
+
+np.set_printoptions(precision=4, suppress=True)
+print("true kernel:")
+print(sobel)
+print(f"learned kernel after {steps} steps:")
+print(kernel[0, 0])
+error = np.abs(kernel[0, 0] - sobel).max()
+print(f"largest weight error: {error:.2e}")
+print(f"loss: {losses[0]:.3f} at the start, {final_loss:.2e} at the end")
+assert error < 1e-3
+
+# %%
+# The loss curve, predicted
+# -------------------------
+# Because the targets were made with the true kernel, the loss is exactly
+# quadratic in the error :math:`e = w - w_{true}`:
+# :math:`L = e^\top (H/2)\, e`. Each step multiplies the error's component
+# along the :math:`i`-th eigenvector of :math:`H` by :math:`1 - \eta \lambda_i`,
+# so with :math:`c_i` the components of the starting error
+# (:math:`e_0 = -w_{true}`)
+#
+# .. math::
+#
+#     L_t = \sum_i \tfrac{\lambda_i}{2}\, c_i^2\, (1 - \eta \lambda_i)^{2t}.
+#
+# The thin lines are the nine terms of this sum; the dots, their total, lie on
+# the measured curve. Steep directions vanish within a few steps, flat ones
+# set the pace.
+
+eigenvalues, eigenvectors = np.linalg.eigh(hessian)
+components = eigenvectors.T @ (-sobel.ravel())  # c_i
+t_axis = np.arange(steps)
+terms = (eigenvalues / 2 * components**2)[:, None] * (1 - step * eigenvalues[:, None]) ** (
+    2 * t_axis
+)
+predicted = terms.sum(axis=0)
+np.testing.assert_allclose(losses, predicted, rtol=1e-6, atol=1e-14)
+print("measured loss == predicted loss at every step (rtol 1e-6):", True)
+
+fig, ax = plt.subplots(figsize=(6.4, 4))
+labels = iter(["one term per eigenvector"])
+for term in terms:
+    if term[0] > 1e-12:
+        ax.semilogy(term, lw=0.8, color="0.6", label=next(labels, None))
+ax.semilogy(losses, lw=2, label="measured loss (convlib)")
+ax.semilogy(t_axis[::60], predicted[::60], "ko", ms=4, label="predicted from the eigenvalues")
+ax.set_ylim(1e-11, 3 * losses[0])
+ax.set_xlabel("gradient-descent step")
+ax.set_ylabel("mean squared error")
+ax.set_title("Recovering the Sobel kernel: loss per step")
+ax.legend()
+fig.tight_layout()
+
+# %%
+# The kernel while it learns
+# --------------------------
+# The coarse shape (negative left column, positive right column) appears within
+# ten steps; the exact weights take longer, limited by the slow directions of
+# the bowl.
+
+fig, axes = plt.subplots(1, len(snapshots) + 1, figsize=(9.6, 2.8))
+panels = [*((f"step {t}", k) for t, k in snapshots.items()), ("true Sobel", sobel)]
+for ax, (title, values) in zip(axes, panels):
+    ax.imshow(values, cmap="RdBu_r", vmin=-2.2, vmax=2.2)
+    for (i, j), value in np.ndenumerate(values):
+        ax.text(
+            j,
+            i,
+            f"{value + 0.0:.2f}".replace("-0.00", "0.00"),
+            ha="center",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+fig.suptitle("Learned kernel, from zeros to Sobel")
+fig.tight_layout()
+
+# %%
+# The same descent with PyTorch autograd
+# --------------------------------------
+# PyTorch differentiates ``torch.nn.functional.conv2d`` automatically. Running
+# the same loop in float64 from the same zeros with the same step, the kernels
+# agree with convlib's to rounding error, and so do the gradients of the first
+# step (including the input gradient, which ``conv2d_backward`` also returns).
+
+torch.manual_seed(0)
+torch.set_num_threads(1)  # tensors this small run fastest on one thread
+x_t = torch.from_numpy(x)
+y_t = torch.from_numpy(y)
+
+x_check = x_t.clone().requires_grad_(True)
+w_check = torch.zeros(1, 1, 3, 3, dtype=torch.float64, requires_grad=True)
+loss = ((torch.nn.functional.conv2d(x_check, w_check) - y_t) ** 2).mean()
+loss.backward()
+grad_x0, grad_w0, _ = convlib.conv2d_backward(x, np.zeros((1, 1, 3, 3)), 2 * (0 - y) / y.size)
+np.testing.assert_allclose(grad_w0, w_check.grad.numpy(), rtol=1e-12, atol=1e-12)
+np.testing.assert_allclose(grad_x0, x_check.grad.numpy(), rtol=1e-12, atol=1e-15)
+print("first-step gradients equal (kernel and input):", True)
+
+w_t = torch.zeros(1, 1, 3, 3, dtype=torch.float64, requires_grad=True)
+torch_losses = []
+for _ in range(steps):
+    loss = ((torch.nn.functional.conv2d(x_t, w_t) - y_t) ** 2).mean()
+    torch_losses.append(loss.item())
+    loss.backward()
+    with torch.no_grad():
+        w_t -= step * w_t.grad
+        w_t.grad.zero_()
+
+torch_kernel = w_t.detach().numpy()
+difference = np.abs(torch_kernel - kernel).max()
+print("kernel learned with torch autograd:")
+print(torch_kernel[0, 0])
+print(f"largest difference from convlib's kernel: {difference:.1e}")
+np.testing.assert_allclose(torch_kernel, kernel, rtol=1e-10, atol=1e-12)
+np.testing.assert_allclose(torch_losses, losses, rtol=1e-9, atol=1e-15)
+
+plt.show()
+
+# sphinx_gallery_thumbnail_number = 3
