@@ -1,0 +1,202 @@
+"""
+Conv2D in TensorFlow / Keras
+============================
+
+Build a Keras ``Conv2D`` layer, look inside it, and compute exactly what it
+computes with convlib. You will learn how Keras lays out images
+(``(batch, height, width, channels)``, "NHWC") and kernels
+(``(height, width, in_channels, filters)``, "HWIO"), what ``filters``,
+``kernel_size``, ``strides`` and ``padding="same"`` do to the output's shape,
+where the bias goes, and what ``padding="same"`` means with a stride of 2: the
+padding becomes lopsided, which matters when you move a layer to another
+framework.
+"""
+
+# %%
+# A layer and a (1, 10, 10, 1) input
+# ----------------------------------
+#
+# The input is a batch of one 10x10 image with one channel. Its values are
+# random: this example is about shapes and about matching numbers exactly, not
+# about what the picture shows (see the image-filter example for that).
+# ``keras.utils.set_random_seed`` makes the layer's random initial weights the
+# same on every run.
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+from matplotlib.patches import Rectangle
+
+import convlib
+
+tf.keras.utils.set_random_seed(0)
+rng = np.random.default_rng(0)
+
+x = rng.standard_normal((1, 10, 10, 1)).astype(np.float32)  # (batch, height, width, channels)
+conv_layer = tf.keras.layers.Conv2D(filters=1, kernel_size=(3, 3), strides=(1, 1), padding="same")
+y = conv_layer(x).numpy()
+print("input shape: ", x.shape)
+print("output shape:", y.shape)
+
+# %%
+# ``padding="same"`` adds just enough zeros around the image that, with stride
+# 1, the output has the input's height and width. ``filters=1`` asks for one
+# output channel.
+#
+# Inside the layer
+# ----------------
+#
+# The layer holds a kernel and a bias. The kernel's axes are (kernel height,
+# kernel width, input channels, filters): ``kernel[p, q, c, f]`` multiplies
+# input channel ``c`` at offset ``(p, q)`` in the window, for output channel
+# ``f``. The bias holds one number per filter, added to every value of that
+# output channel; Keras starts it at zero, so give it a value to see it at
+# work.
+
+kernel = conv_layer.kernel.numpy()  # (kh, kw, c_in, filters): HWIO
+conv_layer.bias.assign([0.5])
+bias = conv_layer.bias.numpy()  # (filters,)
+print("kernel shape:", kernel.shape, " bias:", bias)
+print("kernel[:, :, 0, 0] =\n", kernel[:, :, 0, 0])
+y = conv_layer(x).numpy()
+
+# %%
+# Reproduced with convlib
+# -----------------------
+#
+# :func:`convlib.conv2d` follows PyTorch's layout by default; with
+# ``data_format="NHWC"`` it takes Keras's layout and then expects the kernel in
+# Keras's HWIO. It computes the same cross-correlation (the kernel is not
+# flipped) with the same padding. Both work in float32, each adding up the
+# products in its own order, so the results agree to float32 rounding; the
+# check allows ``1e-4`` of the largest output value.
+
+
+def check_close(name, result, reference):
+    """Assert that float32 results agree to 1e-4 of the reference's largest magnitude."""
+    tolerance = 1e-4 * np.abs(reference).max()
+    difference = np.abs(result - reference).max()
+    print(f"{name}: max |difference| = {difference:.1e} (tolerance {tolerance:.1e})")
+    np.testing.assert_allclose(result, reference, rtol=0, atol=tolerance)
+
+
+ours = convlib.conv2d(x, kernel, bias, padding="same", data_format="NHWC")
+print("convlib output:", ours.shape, ours.dtype)
+check_close("Keras vs convlib, 1 filter", ours, y)
+
+# %%
+# The output, the bias and the zeros around the border, in pictures:
+
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.6), layout="constrained")
+panels = [
+    (x[0, :, :, 0], "input x[0, :, :, 0]\n(random, 10x10)"),
+    (kernel[:, :, 0, 0], "kernel[:, :, 0, 0]\n(3x3, HWIO)"),
+    (y[0, :, :, 0], f"Keras output (bias {bias[0]:g})\n{y.shape}"),
+    (y[0, :, :, 0] - ours[0, :, :, 0], "Keras minus convlib"),
+]
+for ax, (values, title) in zip(axes, panels):
+    limit = max(np.abs(values).max(), 1e-6)
+    image = ax.imshow(values, cmap="RdBu", vmin=-limit, vmax=limit)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+plt.show()
+
+# %%
+# More channels, more filters
+# ---------------------------
+#
+# With a colour-like input of 3 channels and ``filters=8`` the kernel becomes
+# ``(3, 3, 3, 8)``: one 3x3x3 filter per output channel, and 8 biases. The
+# layer's parameter count is the kernel's size plus the bias's.
+
+x3 = rng.standard_normal((1, 10, 10, 3)).astype(np.float32)
+layer8 = tf.keras.layers.Conv2D(filters=8, kernel_size=3, padding="same")
+layer8.build(x3.shape)  # creates the kernel and the bias for 3 input channels
+layer8.bias.assign(rng.standard_normal(8).astype(np.float32))
+y8 = layer8(x3).numpy()
+kernel8, bias8 = layer8.kernel.numpy(), layer8.bias.numpy()
+print("input", x3.shape, "-> output", y8.shape)
+print("kernel", kernel8.shape, " bias", bias8.shape)
+print("parameters:", layer8.count_params(), "=", kernel8.size, "+", bias8.size)
+ours8 = convlib.conv2d(x3, kernel8, bias8, padding="same", data_format="NHWC")
+check_close("Keras vs convlib, 8 filters", ours8, y8)
+
+# %%
+# Stride 2 with ``padding="same"``
+# --------------------------------
+#
+# With ``strides=2``, ``"same"`` no longer means "same size": the output has
+# ``ceil(input / stride)`` rows and columns, and TensorFlow pads just enough
+# for that. Along each axis of length 10 with a 3-wide kernel the windows
+# start every 2 pixels, and the last one needs one extra pixel past the
+# image; TensorFlow adds it **after** the image (at the bottom and on the
+# right), none before. :func:`convlib.same_padding` computes this padding.
+
+layer_s2 = tf.keras.layers.Conv2D(filters=8, kernel_size=3, strides=2, padding="same")
+layer_s2.build(x3.shape)
+layer_s2.set_weights([kernel8, bias8])
+y_s2 = layer_s2(x3).numpy()
+pads = convlib.same_padding(10, 3, stride=2)
+print("stride 2, 'same': output", y_s2.shape, " padding (before, after) per axis:", pads)
+print("ceil(10 / 2) =", -(-10 // 2), " conv_output_size:", convlib.conv_output_size(10, 3, 2, pads))
+
+# %%
+# convlib reproduces it with ``padding="same"``, or with the padding spelled
+# out as ``(before, after)`` pairs. Padding one zero on **both** sides, as
+# PyTorch's ``padding=1`` does, also gives a 5x5 output but different values
+# (the printed difference is of the size of the outputs themselves): every
+# window sits one pixel further up and left.
+
+same = convlib.conv2d(x3, kernel8, bias8, stride=2, padding="same", data_format="NHWC")
+explicit = convlib.conv2d(x3, kernel8, bias8, stride=2, padding=(pads, pads), data_format="NHWC")
+symmetric = convlib.conv2d(x3, kernel8, bias8, stride=2, padding=1, data_format="NHWC")
+check_close("Keras vs convlib padding='same'          ", same, y_s2)
+check_close("Keras vs convlib padding=((0, 1), (0, 1))", explicit, y_s2)
+print("symmetric padding=1: shape", symmetric.shape, end=", ")
+print(f"max |difference| from Keras = {np.abs(symmetric - y_s2).max():.2f}")
+assert not np.allclose(symmetric, y_s2, rtol=0, atol=1e-4 * np.abs(y_s2).max())
+
+# %%
+# Where the windows fall, along one axis of the image, for the three
+# paddings (gray cells are padding zeros, numbered cells the input's pixels,
+# each bar one window, i.e. one output value):
+
+
+def draw_windows(ax, size, k, stride, pads, title):
+    """Draw the padded axis as a row of cells and each window as a bar beneath it."""
+    before, after = pads
+    for pos in range(-before, size + after):
+        inside = 0 <= pos < size
+        ax.add_patch(Rectangle((pos, 0), 1, 1, fc="white" if inside else "0.8", ec="k", hatch=None))
+        ax.text(pos + 0.5, 0.5, str(pos) if inside else "0", ha="center", va="center")
+    n_out = convlib.conv_output_size(size, k, stride, pads)
+    for j in range(n_out):
+        start = -before + j * stride
+        ax.add_patch(Rectangle((start + 0.1, -1.0 - 0.8 * j), k - 0.2, 0.6, fc=f"C{j % 10}"))
+        ax.text(start + k + 0.2, -0.7 - 0.8 * j, f"out {j}", va="center", fontsize=9)
+    ax.set_xlim(-2.5, size + 3.5)
+    ax.set_ylim(-1.2 - 0.8 * n_out, 1.2)
+    ax.set_axis_off()
+    ax.set_title(f"{title}: pads {pads}, {n_out} outputs", fontsize=10)
+
+
+fig, axes = plt.subplots(3, 1, figsize=(8, 9.5), layout="constrained")
+draw_windows(axes[0], 10, 3, 1, convlib.same_padding(10, 3, 1), "stride 1, 'same'")
+draw_windows(axes[1], 10, 3, 2, pads, "stride 2, 'same' (TensorFlow)")
+draw_windows(axes[2], 10, 3, 2, (1, 1), "stride 2, padding=1 (PyTorch)")
+plt.show()
+
+# %%
+# With TensorFlow's padding the first window starts on the first pixel and the
+# last one covers the extra zero after the image; with symmetric padding every
+# window starts one pixel earlier, so a layer moved between the frameworks
+# must pad ``(0, 1)`` explicitly to give the same output. The PyTorch example
+# next does exactly that.
+
+# sphinx_gallery_thumbnail_number = 2
