@@ -1,0 +1,209 @@
+"""
+Receptive field, seen
+=====================
+
+A unit deep in a convolutional network looks at a whole patch of the input
+image: its **receptive field**. You will learn how that patch grows layer by
+layer and why stride, pooling and dilation make it grow faster than stacking
+plain 3x3 convolutions; you will compute it for VGG-16 with
+:func:`convlib.receptive_field`, see the nested fields on a photograph, and
+check the computation against PyTorch's gradients.
+"""
+
+# %%
+# The recurrence
+# --------------
+# Along one axis, let layer :math:`l` have kernel size :math:`k_l`, stride
+# :math:`s_l`, dilation :math:`d_l` (effective kernel
+# :math:`k'_l = d_l (k_l - 1) + 1`) and padding :math:`p_l` before the input.
+# The receptive field size :math:`r`, the effective stride :math:`S` (input
+# pixels between neighbouring units) and the effective padding :math:`P` obey
+#
+# .. math::
+#
+#     r_l = r_{l-1} + (k'_l - 1)\, S_{l-1}, \qquad
+#     S_l = S_{l-1}\, s_l, \qquad
+#     P_l = P_{l-1} + p_l\, S_{l-1},
+#
+# starting from :math:`r_0 = S_0 = 1` and :math:`P_0 = 0`. Unit :math:`u` of
+# layer :math:`l` sees input pixels :math:`u S_l - P_l` to
+# :math:`u S_l - P_l + r_l - 1`. Each layer widens the field by its kernel's
+# reach *measured in input pixels*, which is why downsampling early makes every
+# later layer count more.
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib import cbook, patheffects
+from matplotlib.patches import Rectangle
+
+import convlib
+from convlib import Layer
+from convlib.networks import PUBLISHED, endpoint_layers, layers
+
+# %%
+# Three ways to grow
+# ------------------
+# Eight layers each, built from :class:`convlib.Layer` objects:
+#
+# * plain 3x3 convolutions, stride 1: the field grows by 2 per layer;
+# * a 3x3 convolution followed by a 2x2, stride-2 pooling, four times: each
+#   pooling doubles the step of everything after it;
+# * 3x3 convolutions with dilation 1, 2, 4, ..., 128 (as in WaveNet or the
+#   context module of Yu and Koltun): exponential growth at full resolution.
+#
+# The vertical axis is logarithmic, so the dilated stack is a straight line.
+
+stacks = {
+    "3x3 convolutions": [Layer(3, padding=1) for _ in range(8)],
+    "3x3 convolution + 2x2 pooling": [
+        layer for _ in range(4) for layer in (Layer(3, padding=1), Layer(2, stride=2))
+    ],
+    "3x3 convolutions, dilation 1, 2, 4, ...": [
+        Layer(3, padding=2**i, dilation=2**i) for i in range(8)
+    ],
+}
+fig, ax = plt.subplots(figsize=(6.4, 4))
+for (label, stack), marker in zip(stacks.items(), "osD"):
+    rf = convlib.receptive_field(stack)
+    sizes = [row.size for row in rf.layers]
+    strides = [row.stride for row in rf.layers]
+    print(f"{label:42s} r: {sizes}  S: {strides}")
+    ax.plot(range(1, len(sizes) + 1), sizes, marker=marker, label=label)
+ax.set_xlabel("layer")
+ax.set_yscale("log", base=2)
+ax.yaxis.set_major_formatter("{x:g}")
+ax.set_ylabel("receptive field size r (input pixels)")
+ax.set_title("How the receptive field grows")
+ax.legend()
+fig.tight_layout()
+
+# %%
+# VGG-16, layer by layer
+# ----------------------
+# :mod:`convlib.networks` lists the layers of classic networks as TF-Slim
+# defines them. VGG-16 is thirteen 3x3 "same" convolutions with five 2x2
+# poolings in between. With a 224x224 input:
+
+vgg = layers("vgg_16")
+rf_vgg = convlib.receptive_field(vgg, input_size=224)
+print(f"{'layer':28s} {'k':>2s} {'s':>2s} {'out':>4s} {'r':>4s} {'S':>3s} {'P':>3s}")
+for row in rf_vgg.layers:
+    layer = row.layer
+    print(
+        f"{layer.name:28s} {layer.kernel_size:2d} {layer.stride:2d} {row.output_size:4d} "
+        f"{row.size:4d} {row.stride:3d} {row.padding:3d}"
+    )
+
+# %%
+# Araujo, Norris and Sim (Distill, 2019) publish these numbers for VGG-16's
+# end-points (:data:`convlib.networks.PUBLISHED`); convlib reproduces each of
+# them.
+
+for published in PUBLISHED["vgg_16"]:
+    rf = convlib.receptive_field(
+        endpoint_layers("vgg_16", published.endpoint), input_size=published.input_size
+    )
+    ours = (rf.size, rf.stride, rf.padding)
+    print(f"{published.endpoint:22s} convlib (r, S, P) = {ours}, published = "
+          f"{(published.size, published.stride, published.padding)}")  # fmt: skip
+    assert ours == (published.size, published.stride, published.padding)
+
+# %%
+# Nested receptive fields on a photograph
+# ---------------------------------------
+# Take the unit at the centre of each pooling layer's output and draw the
+# input square it sees, on a 224x224 version of the photograph of Grace
+# Hopper that ships with Matplotlib. After ``pool5`` one unit sees a 212x212
+# square: nearly the whole image. (For units near the border, part of the
+# square lies in the zero padding, outside the image.)
+
+with cbook.get_sample_data("grace_hopper.jpg") as file:
+    photo = plt.imread(file)  # (600, 512, 3) uint8
+# A 448x448 crop, averaged over 2x2 blocks: (224, 224, 3)
+image = photo[:448, 32:480].reshape(224, 2, 224, 2, 3).mean(axis=(1, 3)) / 255
+
+fig, ax = plt.subplots(figsize=(6.4, 6.4))
+ax.imshow(image, extent=(-0.5, 223.5, 223.5, -0.5))
+colors = ["#00e5ff", "#76ff03", "#ffea00", "#ff9100", "#ff1744"]
+outline = [patheffects.withStroke(linewidth=4.5, foreground="black")]
+pools = [i for i, row in enumerate(rf_vgg.layers) if "pool" in row.layer.name]
+for color, index in zip(colors, pools):
+    row = rf_vgg.layers[index]
+    centre = (row.output_size - 1) // 2
+    start = centre * row.stride - row.padding
+    name = row.layer.name.split("/")[-1]
+    print(f"{name}: output {row.output_size}x{row.output_size}, unit ({centre}, {centre}) "
+          f"sees pixels {start}..{start + row.size - 1}")  # fmt: skip
+    square = Rectangle((start - 0.5, start - 0.5), row.size, row.size, fill=False,
+                       edgecolor=color, linewidth=2.5, path_effects=outline,
+                       label=f"{name}: {row.size}x{row.size}")  # fmt: skip
+    ax.add_patch(square)
+ax.legend(title="receptive field after", loc="upper left", fontsize=9, framealpha=0.9)
+ax.set_xlabel("input pixel")
+ax.set_xlim(-12, 236)
+ax.set_ylim(236, -12)
+ax.set_title("VGG-16: what the centre unit of each pooling layer sees")
+fig.tight_layout()
+
+# %%
+# Checking with gradients
+# -----------------------
+# A unit's receptive field is the set of input pixels that can change it:
+# exactly the pixels where its gradient with respect to the input may be
+# non-zero. Build a small PyTorch stack with a strided pooling and a dilated
+# convolution, set every weight to 1 (so that no contributions cancel), and
+# backpropagate from one unit. :func:`convlib.receptive_field` reads the
+# ``torch.nn.Sequential`` directly. Average pooling is used because max
+# pooling sends the gradient only to the winner of each window, which would
+# hide part of the field.
+
+torch.manual_seed(0)
+model = torch.nn.Sequential(
+    torch.nn.Conv2d(1, 1, 3, padding=1, bias=False),
+    torch.nn.AvgPool2d(2, stride=2),
+    torch.nn.Conv2d(1, 1, 3, padding=2, dilation=2, bias=False),
+    torch.nn.Conv2d(1, 1, 3, stride=2, padding=1, bias=False),
+)
+for module in model:
+    if isinstance(module, torch.nn.Conv2d):
+        torch.nn.init.ones_(module.weight)
+
+size = 48
+rf_small = convlib.receptive_field(model, input_size=size)
+print(f"convlib: r = {rf_small.size}, S = {rf_small.stride}, P = {rf_small.padding}")
+
+x = torch.rand(1, 1, size, size, dtype=torch.float64, requires_grad=True)
+y = model.double()(x)
+unit = (y.shape[2] // 2, y.shape[3] // 2)
+y[0, 0, unit[0], unit[1]].backward()
+grad = x.grad[0, 0].numpy()
+rows = np.flatnonzero(np.abs(grad).sum(axis=1))
+cols = np.flatnonzero(np.abs(grad).sum(axis=0))
+first, last = rf_small.span(unit[0])
+print(f"output {tuple(y.shape[2:])}, unit {unit}: gradient non-zero on rows "
+      f"{rows[0]}..{rows[-1]}, columns {cols[0]}..{cols[-1]}")  # fmt: skip
+print(f"convlib: unit {unit[0]} sees input indices {first}..{last}")
+assert (rows[0], rows[-1]) == (first, last) and (cols[0], cols[-1]) == (first, last)
+assert len(rows) == rf_small.size
+
+# %%
+# The gradient is not uniform inside the field: some pixels reach the unit
+# along many more paths than others (the dilated convolution and the strides
+# leave a grid pattern), and pixels near the border of the field along few.
+# The receptive field is the support of this map; the part that carries most
+# of the weight, sometimes called the *effective* receptive field, is
+# smaller.
+
+fig, ax = plt.subplots(figsize=(5.2, 4.6))
+shown = ax.imshow(grad, cmap="magma")
+ax.add_patch(Rectangle((first - 0.5, first - 0.5), rf_small.size, rf_small.size, fill=False,
+                       edgecolor="cyan", linewidth=2, label="convlib.receptive_field"))  # fmt: skip
+ax.set_title(f"Gradient of unit {unit} with respect to the input")
+ax.legend(loc="lower left", fontsize=8)
+fig.colorbar(shown, ax=ax, label="d output / d input")
+fig.tight_layout()
+
+plt.show()
+
+# sphinx_gallery_thumbnail_number = 2
