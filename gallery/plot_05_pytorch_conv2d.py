@@ -1,0 +1,198 @@
+"""
+Conv2d in PyTorch, and moving a layer to Keras
+==============================================
+
+Build a PyTorch ``Conv2d`` layer, look at its weight and bias, and compute
+exactly what it computes with convlib. Then move a layer between PyTorch and
+Keras, in both directions, and check that the outputs stay the same. You will
+learn PyTorch's layouts (images ``(batch, channels, height, width)``, "NCHW";
+weights ``(out_channels, in_channels, height, width)``, "OIHW"), how to
+transpose weights between "OIHW" and Keras's "HWIO", and how to pad in PyTorch
+so that a stride-2 layer gives the same output as Keras's ``padding="same"``.
+"""
+
+# %%
+# A layer and a (1, 1, 10, 10) input
+# ----------------------------------
+#
+# PyTorch puts the channels before height and width. The input is one random
+# 10x10 image with one channel, used for shapes and for matching numbers.
+# ``padding=1`` adds one row or column of zeros on every side, so a 3x3 kernel
+# with stride 1 keeps the 10x10 size. ``torch.manual_seed`` fixes the layer's
+# random initial weights.
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+import torch
+from matplotlib.cbook import get_sample_data
+
+import convlib
+
+torch.manual_seed(0)
+tf.keras.utils.set_random_seed(0)
+
+x = torch.randn(1, 1, 10, 10)  # (batch, channels, height, width)
+conv_layer = torch.nn.Conv2d(in_channels=1, out_channels=1, kernel_size=3, stride=1, padding=1)
+with torch.no_grad():
+    y = conv_layer(x).numpy()
+print("input shape: ", tuple(x.shape))
+print("output shape:", y.shape)
+
+# %%
+# Inside the layer
+# ----------------
+#
+# ``weight[o, i, p, q]`` multiplies input channel ``i`` at offset ``(p, q)`` of
+# the window for output channel ``o``: the "OIHW" layout. Unlike Keras,
+# PyTorch starts the bias at a small random value rather than zero.
+
+weight = conv_layer.weight.detach().numpy()  # (c_out, c_in, kh, kw): OIHW
+bias = conv_layer.bias.detach().numpy()  # (c_out,)
+print("weight shape:", weight.shape, " bias:", bias)
+
+# %%
+# Reproduced with convlib
+# -----------------------
+#
+# :func:`convlib.conv2d` uses PyTorch's layouts and padding convention by
+# default, so the call reads like the layer's definition. Both compute in
+# float32 and add the products in their own order, so the check allows
+# ``1e-4`` of the largest output value.
+
+
+def check_close(name, result, reference):
+    """Assert that float32 results agree to 1e-4 of the reference's largest magnitude."""
+    tolerance = 1e-4 * np.abs(reference).max()
+    difference = np.abs(result - reference).max()
+    print(f"{name}: max |difference| = {difference:.1e} (tolerance {tolerance:.1e})")
+    np.testing.assert_allclose(result, reference, rtol=0, atol=tolerance)
+
+
+ours = convlib.conv2d(x.numpy(), weight, bias, stride=1, padding=1)
+check_close("PyTorch vs convlib", ours, y)
+
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.6), layout="constrained")
+panels = [
+    (x[0, 0].numpy(), "input x[0, 0]\n(random, 10x10)"),
+    (weight[0, 0], "weight[0, 0]\n(3x3, OIHW)"),
+    (y[0, 0], f"PyTorch output\n{y.shape}"),
+    (y[0, 0] - ours[0, 0], "PyTorch minus convlib"),
+]
+for ax, (values, title) in zip(axes, panels):
+    limit = max(np.abs(values).max(), 1e-6)
+    image = ax.imshow(values, cmap="RdBu", vmin=-limit, vmax=limit)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+plt.show()
+
+# %%
+# Moving a layer from PyTorch to Keras
+# ------------------------------------
+#
+# To see feature maps that mean something, use a real colour photograph (the
+# portrait of Grace Hopper that ships with matplotlib, every eighth pixel) and
+# a layer with 3 input channels and 8 filters. A Keras layer with the same
+# weights needs two changes:
+#
+# * the weight transposed from "OIHW" to "HWIO" (:func:`convlib.convert_layout`
+#   reads the permutation off the two strings), the bias unchanged;
+# * the image in "NHWC" instead of "NCHW", and the output transposed back.
+#
+# With stride 1 and a 3x3 kernel, PyTorch's ``padding=1`` and Keras's
+# ``padding="same"`` add the same zeros.
+
+with get_sample_data("grace_hopper.jpg") as file:
+    photo = plt.imread(file)[::8, ::8].astype(np.float32) / 255.0  # (h, w, 3)
+image_nchw = convlib.convert_layout(photo[None], "NHWC", "NCHW").copy()  # (1, 3, h, w)
+print("photo as a PyTorch batch:", image_nchw.shape)
+
+torch_layer = torch.nn.Conv2d(3, 8, kernel_size=3, padding=1)
+with torch.no_grad():
+    by_torch = torch_layer(torch.from_numpy(image_nchw)).numpy()  # (1, 8, h, w)
+w_oihw = torch_layer.weight.detach().numpy()
+b = torch_layer.bias.detach().numpy()
+
+keras_layer = tf.keras.layers.Conv2D(filters=8, kernel_size=3, padding="same")
+keras_layer.build((None, *photo.shape))
+keras_layer.set_weights([convlib.convert_layout(w_oihw, "OIHW", "HWIO"), b])
+by_keras_nhwc = keras_layer(photo[None]).numpy()  # (1, h, w, 8)
+by_keras = convlib.convert_layout(by_keras_nhwc, "NHWC", "NCHW")
+print("PyTorch weight", w_oihw.shape, "-> Keras kernel", keras_layer.kernel.shape)
+check_close("PyTorch vs Keras, same weights", by_keras, by_torch)
+by_convlib = convlib.conv2d(image_nchw, w_oihw, b, padding=1)
+check_close("PyTorch vs convlib            ", by_convlib, by_torch)
+
+fig, axes = plt.subplots(2, 8, figsize=(13, 4.4), layout="constrained")
+for f in range(8):
+    limit = np.abs(by_torch[0, f]).max()
+    for row, (maps, name) in enumerate([(by_torch, "PyTorch"), (by_keras, "Keras")]):
+        axes[row, f].imshow(maps[0, f], cmap="RdBu", vmin=-limit, vmax=limit)
+        axes[row, f].set_xticks([])
+        axes[row, f].set_yticks([])
+        axes[row, f].set_title(f"{name}, channel {f}", fontsize=8)
+fig.suptitle("One layer, two frameworks: the 8 output channels are the same")
+plt.show()
+
+# %%
+# From Keras to PyTorch, with stride 2
+# ------------------------------------
+#
+# The other direction is the same transpose, "HWIO" to "OIHW". But with
+# ``strides=2`` Keras's ``padding="same"`` pads according to the input's size,
+# and may put more zeros after the image than before it. The photo here has an
+# odd height and an even width; :func:`convlib.same_padding` gives the padding
+# Keras uses along each axis:
+
+keras_s2 = tf.keras.layers.Conv2D(filters=8, kernel_size=3, strides=2, padding="same")
+by_keras_s2 = convlib.convert_layout(keras_s2(photo[None]).numpy(), "NHWC", "NCHW")
+h, w = photo.shape[:2]
+pad_h = convlib.same_padding(h, 3, stride=2)
+pad_w = convlib.same_padding(w, 3, stride=2)
+print(f"height {h}: pad (top, bottom) = {pad_h};  width {w}: pad (left, right) = {pad_w}")
+
+# %%
+# PyTorch's ``padding="same"`` exists only for stride 1:
+
+try:
+    torch.nn.Conv2d(3, 8, kernel_size=3, stride=2, padding="same")
+except ValueError as error:
+    print("ValueError:", error)
+
+# %%
+# So pad explicitly: ``torch.nn.functional.pad`` takes the amounts for the last
+# axis first, ``(left, right, top, bottom)``, then run the convolution without
+# padding. The symmetric ``padding=1`` gives the right shape but, wherever the
+# padding is lopsided, wrong values.
+
+kernel, bias_k = keras_s2.get_weights()
+torch_s2 = torch.nn.Conv2d(3, 8, kernel_size=3, stride=2, padding=0)
+with torch.no_grad():
+    torch_s2.weight.copy_(torch.from_numpy(convlib.convert_layout(kernel, "HWIO", "OIHW").copy()))
+    torch_s2.bias.copy_(torch.from_numpy(bias_k))
+    padded = torch.nn.functional.pad(torch.from_numpy(image_nchw), (*pad_w, *pad_h))
+    by_torch_s2 = torch_s2(padded).numpy()
+    torch_s2.padding = (1, 1)  # the tempting symmetric version
+    by_torch_sym = torch_s2(torch.from_numpy(image_nchw)).numpy()
+
+print("Keras output", by_keras_s2.shape, " PyTorch output", by_torch_s2.shape)
+check_close("Keras 'same' vs PyTorch with F.pad", by_torch_s2, by_keras_s2)
+w_s2 = convlib.convert_layout(kernel, "HWIO", "OIHW")
+by_convlib_s2 = convlib.conv2d(image_nchw, w_s2, bias_k, stride=2, padding="same")
+check_close("Keras vs convlib 'same'           ", by_convlib_s2, by_keras_s2)
+print(f"symmetric padding=1: shape {by_torch_sym.shape}, ", end="")
+print(f"max |difference| from Keras = {np.abs(by_torch_sym - by_keras_s2).max():.2f}")
+
+# %%
+# Compare the printed paddings: along the odd height Keras puts one zero on
+# each side, as ``padding=1`` does, but along the even width it puts its single
+# zero after the image only. ``padding=1`` adds one before the image as well,
+# which moves every window one pixel to the left: same shape, other values.
+
+# sphinx_gallery_thumbnail_number = 2
