@@ -1,0 +1,254 @@
+"""
+Pooling from scratch
+====================
+
+Write max pooling and average pooling as loops, then use convlib's
+:func:`convlib.max_pool2d` and :func:`convlib.avg_pool2d` and check them
+against PyTorch and TensorFlow. You will learn how pooling slides a window
+like convolution does but reduces it with a maximum or a mean instead of a
+weighted sum, how kernel size, stride and padding set the output size, why
+max pooling pads with minus infinity rather than zero, and why PyTorch and
+TensorFlow give different averages next to the border for what looks like the
+same layer.
+"""
+
+# %%
+# Max pooling by hand
+# -------------------
+#
+# A pooling window has no weights. Max pooling keeps the largest value in each
+# window, average pooling their mean. With a 2x2 window and a stride of 2 the
+# windows tile the image without overlapping, and the output is half as high
+# and half as wide.
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+import torch
+from matplotlib.cbook import get_sample_data
+from matplotlib.patches import Rectangle
+
+import convlib
+
+rng = np.random.default_rng(6)
+
+
+def pool_by_hand(image, size, stride, reduce=np.max):
+    """Pool a 2-D image with square windows of `size`, `stride` apart, without padding."""
+    h_out = (image.shape[0] - size) // stride + 1
+    w_out = (image.shape[1] - size) // stride + 1
+    out = np.zeros((h_out, w_out), dtype=np.result_type(image, float))
+    for r in range(h_out):
+        for c in range(w_out):
+            window = image[r * stride : r * stride + size, c * stride : c * stride + size]
+            out[r, c] = reduce(window)
+    return out
+
+
+image = rng.integers(0, 10, size=(4, 4))
+max_pooled = pool_by_hand(image, size=2, stride=2, reduce=np.max)
+avg_pooled = pool_by_hand(image, size=2, stride=2, reduce=np.mean)
+print("image:\n", image)
+print("max pooling, 2x2 windows, stride 2:\n", max_pooled)
+print("average pooling, 2x2 windows, stride 2:\n", avg_pooled)
+
+# %%
+# convlib works on batches of multi-channel images, ``(N, C, H, W)`` as in
+# PyTorch, and its stride defaults to the window size, as in both frameworks:
+
+x = image[None, None]  # (n, c, h, w) = (1, 1, 4, 4)
+np.testing.assert_array_equal(convlib.max_pool2d(x, 2)[0, 0], max_pooled)
+np.testing.assert_allclose(convlib.avg_pool2d(x, 2)[0, 0], avg_pooled, rtol=1e-12)
+print("convlib.max_pool2d and convlib.avg_pool2d give the same")
+
+
+def draw_pooling(ax_in, ax_out, image, out, size, stride, title):
+    """The image with each window in its colour, and the output cell of that colour."""
+    for axis, values in ((ax_in, image), (ax_out, out)):
+        axis.imshow(np.zeros_like(values, dtype=float), cmap="Greys", vmin=0, vmax=1)
+        for (r, c), v in np.ndenumerate(values):
+            axis.text(c, r, f"{v:g}", ha="center", va="center", fontsize=12)
+        axis.set_xticks([])
+        axis.set_yticks([])
+    for (r, c), _ in np.ndenumerate(out):
+        colour = f"C{(r * out.shape[1] + c) % 10}"
+        top, left = r * stride, c * stride
+        ax_in.add_patch(
+            Rectangle((left - 0.45, top - 0.45), size - 0.1, size - 0.1, fc=colour, alpha=0.3)
+        )
+        ax_out.add_patch(Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fc=colour, alpha=0.3))
+    ax_in.set_title("input, windows coloured", fontsize=10)
+    ax_out.set_title(title, fontsize=10)
+
+
+fig, axes = plt.subplots(1, 3, figsize=(10, 3.8), layout="constrained")
+draw_pooling(axes[0], axes[1], image, max_pooled, 2, 2, "max pooling")
+draw_pooling(axes[0], axes[2], image, avg_pooled, 2, 2, "average pooling")
+fig.suptitle("2x2 pooling with stride 2: each window becomes one output value")
+plt.show()
+
+# %%
+# Window size, stride and padding
+# -------------------------------
+#
+# Pooling windows follow the same output-size formula as convolution,
+# ``floor((i + 2p - k) / s) + 1``, so :func:`convlib.conv_output_size` applies.
+# A stride smaller than the window makes windows overlap (the classic 3x3,
+# stride 2 pooling of AlexNet); padding adds room around the border. For a
+# 6x6 input:
+
+print(f"{'window':>6} {'stride':>6} {'padding':>7} {'output':>6}")
+for k, s, p in [(2, 2, 0), (3, 2, 0), (3, 2, 1), (3, 1, 1)]:
+    size = convlib.conv_output_size(6, k, stride=s, padding=p)
+    assert convlib.max_pool2d(np.zeros((1, 1, 6, 6)), k, s, p).shape[2:] == (size, size)
+    print(f"{k:>6} {s:>6} {p:>7} {size:>6}")
+
+# %%
+# Max pooling pads with minus infinity
+# ------------------------------------
+#
+# Padding a convolution with zeros is harmless: a zero adds nothing to a sum.
+# For a maximum it is not: on an image whose values are all negative, a zero
+# in the padding would win every border window. Max pooling therefore pads
+# with minus infinity, which never wins. The check, on an all-negative image,
+# against PyTorch and against a loop over a zero-padded copy:
+
+negative = -1.0 - rng.random((1, 1, 5, 5))  # values between -2 and -1
+ours = convlib.max_pool2d(negative, 3, stride=2, padding=1)
+by_torch = torch.nn.functional.max_pool2d(torch.from_numpy(negative), 3, stride=2, padding=1)
+zero_padded = pool_by_hand(np.pad(negative[0, 0], 1), size=3, stride=2)
+np.testing.assert_array_equal(ours, by_torch.numpy())
+print("convlib == PyTorch:\n", ours[0, 0].round(3))
+print("zero padding instead (wrong):\n", zero_padded.round(3))
+
+# %%
+# Average pooling: is the padding counted?
+# ----------------------------------------
+#
+# For average pooling, zeros in the padding do change the result, and the two
+# frameworks disagree on whether they count. PyTorch's ``avg_pool2d`` divides
+# by the whole window, padding included (``count_include_pad=True`` by
+# default); TensorFlow's ``padding="SAME"`` divides only by the number of real
+# pixels in the window. On a 5x5 image of ones, with 3x3 windows and stride 2,
+# both frameworks pad one pixel on every side (the printed paddings), so the
+# windows are the same and only the divisor differs:
+
+print("TensorFlow 'SAME' padding per axis:", convlib.same_padding(5, 3, stride=2))
+ones = np.ones((1, 1, 5, 5), dtype=np.float32)  # NCHW
+torch_avg = torch.nn.functional.avg_pool2d(torch.from_numpy(ones), 3, stride=2, padding=1)
+tf_avg = tf.nn.avg_pool2d(ones.transpose(0, 2, 3, 1), ksize=3, strides=2, padding="SAME")
+torch_avg = torch_avg.numpy()[0, 0]
+tf_avg = tf_avg.numpy()[0, :, :, 0]
+print("PyTorch (padding counted):\n", torch_avg)
+print("TensorFlow (padding not counted):\n", tf_avg)
+
+# %%
+# A corner window covers a few pixels of the image and the rest is padding
+# (counted below). PyTorch divides the sum by the whole window, TensorFlow by
+# the pixels that are really there. convlib does either: integer padding
+# follows PyTorch (and ``count_include_pad=False`` turns the counting off),
+# ``padding="same"`` follows TensorFlow.
+
+corner = np.pad(np.ones((5, 5)), 1)[:3, :3]  # the top-left window of the padded image
+print(f"top-left window: {corner.sum():g} image pixels out of {corner.size}")
+
+like_torch = convlib.avg_pool2d(ones, 3, stride=2, padding=1)[0, 0]
+like_torch_excluded = convlib.avg_pool2d(ones, 3, stride=2, padding=1, count_include_pad=False)
+like_tf = convlib.avg_pool2d(ones, 3, stride=2, padding="same")[0, 0]
+np.testing.assert_allclose(like_torch, torch_avg, rtol=1e-6)
+np.testing.assert_allclose(like_tf, tf_avg, rtol=1e-6)
+np.testing.assert_allclose(like_torch_excluded[0, 0], tf_avg, rtol=1e-6)
+print("convlib matches PyTorch (padding=1) and TensorFlow (padding='same')")
+
+fig, axes = plt.subplots(1, 2, figsize=(8, 3.8), layout="constrained")
+for ax, values, title in [
+    (axes[0], torch_avg, "PyTorch avg_pool2d, padding=1\n(zeros counted)"),
+    (axes[1], tf_avg, "TensorFlow avg_pool2d, 'SAME'\n(zeros not counted)"),
+]:
+    ax.imshow(values, cmap="viridis", vmin=0, vmax=1)
+    for (r, c), v in np.ndenumerate(values):
+        ax.text(c, r, f"{v:.3f}", ha="center", va="center", color="w" if v < 0.6 else "k")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=10)
+fig.suptitle("Average pooling of a 5x5 image of ones, 3x3 windows, stride 2")
+plt.show()
+
+# %%
+# Checked against both frameworks
+# -------------------------------
+#
+# The same comparisons on a random float32 batch of 2 images with 3 channels,
+# for several window sizes, strides and paddings. Maxima are copied, never
+# computed, so max pooling must agree exactly; averages agree to float32
+# rounding (tolerance ``1e-4`` of the largest value).
+
+batch = rng.standard_normal((2, 3, 9, 9)).astype(np.float32)  # NCHW
+batch_nhwc = np.ascontiguousarray(batch.transpose(0, 2, 3, 1))  # NHWC for TensorFlow
+
+
+def report(name, ours, reference, exact):
+    """Assert equality (exact, or to 1e-4 of the largest value) and print the difference."""
+    difference = np.abs(ours - reference).max()
+    if exact:
+        np.testing.assert_array_equal(ours, reference)
+    else:
+        tolerance = 1e-4 * np.abs(reference).max()
+        np.testing.assert_allclose(ours, reference, rtol=0, atol=tolerance)
+    print(f"{name:48s} shape {ours.shape}  max |difference| {difference:.1e}")
+
+
+t = torch.from_numpy(batch)
+for k, s, p in [(2, 2, 0), (3, 2, 1), (3, 1, 1)]:
+    name = f"k={k} s={s} padding={p}"
+    max_ref = torch.nn.functional.max_pool2d(t, k, s, p).numpy()
+    avg_ref = torch.nn.functional.avg_pool2d(t, k, s, p).numpy()
+    report(f"PyTorch max_pool2d {name}", convlib.max_pool2d(batch, k, s, p), max_ref, True)
+    report(f"PyTorch avg_pool2d {name}", convlib.avg_pool2d(batch, k, s, p), avg_ref, False)
+for k, s, p in [(2, 2, "VALID"), (3, 2, "SAME"), (3, 1, "SAME")]:
+    name = f"k={k} s={s} {p}"
+    max_ref = tf.nn.max_pool2d(batch_nhwc, k, s, p).numpy()
+    avg_ref = tf.nn.avg_pool2d(batch_nhwc, k, s, p).numpy()
+    settings = {"stride": s, "padding": p.lower(), "data_format": "NHWC"}
+    max_ours = convlib.max_pool2d(batch_nhwc, k, **settings)
+    avg_ours = convlib.avg_pool2d(batch_nhwc, k, **settings)
+    report(f"TensorFlow max_pool2d {name}", max_ours, max_ref, True)
+    report(f"TensorFlow avg_pool2d {name}", avg_ours, avg_ref, False)
+
+# %%
+# Pooling a photograph
+# --------------------
+#
+# On a real image, the portrait of Grace Hopper that ships with matplotlib,
+# 4x4 pooling shrinks each side four times. Max pooling keeps the brightest
+# pixel of each window, so thin bright details (the white collar, the stars)
+# survive and grow; average pooling blurs them into their surroundings.
+
+with get_sample_data("grace_hopper.jpg") as file:
+    photo = plt.imread(file)
+gray = (photo @ np.array([0.299, 0.587, 0.114]) / 255.0).astype(np.float32)  # (h, w)
+pooled_max = convlib.max_pool2d(gray[None, None], 4)[0, 0]
+pooled_avg = convlib.avg_pool2d(gray[None, None], 4)[0, 0]
+g = torch.from_numpy(gray[None, None])
+torch_max = torch.nn.functional.max_pool2d(g, 4)[0, 0].numpy()
+torch_mean = torch.nn.functional.avg_pool2d(g, 4)[0, 0].numpy()
+report("photo: PyTorch max_pool2d 4x4", pooled_max, torch_max, exact=True)
+report("photo: PyTorch avg_pool2d 4x4", pooled_avg, torch_mean, exact=False)
+
+fig, axes = plt.subplots(1, 3, figsize=(12, 5.2), layout="constrained")
+for ax, picture, title in [
+    (axes[0], gray, f"photograph {gray.shape}"),
+    (axes[1], pooled_max, f"4x4 max pooling {pooled_max.shape}"),
+    (axes[2], pooled_avg, f"4x4 average pooling {pooled_avg.shape}"),
+]:
+    ax.imshow(picture, cmap="gray", vmin=0, vmax=1)
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+plt.show()
+
+# sphinx_gallery_thumbnail_number = 1
