@@ -1,0 +1,218 @@
+"""
+Depthwise-separable convolution
+===============================
+
+MobileNet replaced almost every 3x3 convolution with a *depthwise-separable*
+one: a 3x3 filter per input channel (depthwise), then a 1x1 convolution that
+mixes the channels (pointwise). You will learn how much that saves in
+parameters and multiply-accumulates (:func:`convlib.conv_cost`), how Keras's
+``SeparableConv2D`` stores its two kernels and how to convert them (a common
+trap), and that :func:`convlib.separable_conv2d`, Keras and a PyTorch
+``groups=C`` convolution followed by a 1x1 convolution give the same output on
+a real image.
+"""
+
+# %%
+# Counting the cost
+# -----------------
+# A dense 3x3 convolution from :math:`C_{in}` to :math:`C_{out}` channels
+# spends :math:`9\, C_{in} C_{out}` multiply-accumulates (MACs) per output
+# pixel. The separable version spends :math:`9\, C_{in}` on the depthwise step
+# and :math:`C_{in} C_{out}` on the pointwise step, a ratio of
+# :math:`1/C_{out} + 1/9`. Here are MobileNet v1's 13 separable blocks for a
+# 224x224 input (``"same"`` padding; the stride-2 blocks halve the map).
+
+import os
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib import cbook
+
+import convlib
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import tensorflow as tf
+
+# (input channels, output channels, stride) of MobileNet v1's separable blocks
+blocks = [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2), (256, 256, 1), (256, 512, 2)]
+blocks += [(512, 512, 1)] * 5 + [(512, 1024, 2), (1024, 1024, 1)]
+
+size = 112  # after the first, ordinary 3x3 stride-2 convolution (3 -> 32 channels)
+first = convlib.conv_cost(224, 3, 32, 3, stride=2, padding="same", bias=False)
+rows = []
+print(f"{'block':>5s} {'output':>7s} {'C_in':>5s} {'C_out':>5s} {'dense MACs':>13s} "
+      f"{'separable MACs':>15s} {'ratio':>6s}")  # fmt: skip
+for index, (c_in, c_out, stride) in enumerate(blocks, start=1):
+    dense = convlib.conv_cost(size, c_in, c_out, 3, stride=stride, padding="same", bias=False)
+    depthwise = convlib.conv_cost(
+        size, c_in, c_in, 3, stride=stride, padding="same", groups=c_in, bias=False
+    )
+    pointwise = convlib.conv_cost(depthwise.output_size, c_in, c_out, 1, bias=False)
+    separable_macs = depthwise.macs + pointwise.macs
+    separable_params = depthwise.params + pointwise.params
+    rows.append((dense, depthwise, pointwise))
+    out = depthwise.output_size[0]
+    print(f"{index:5d} {out:3d}x{out:<3d} {c_in:5d} {c_out:5d} {dense.macs:13,d} "
+          f"{separable_macs:15,d} {separable_macs / dense.macs:6.3f}")  # fmt: skip
+    assert np.isclose(separable_macs / dense.macs, 1 / c_out + 1 / 9)
+    size = out
+
+# %%
+# Whole-network totals, adding the first convolution and the final
+# 1024 -> 1000 fully connected layer. Howard et al. (2017, Table 4) report
+# 569 million mult-adds and 4.2 million parameters for MobileNet, and 4866
+# million and 29.3 million for the same network built with dense
+# convolutions. The counts from :func:`convlib.conv_cost` agree with all four:
+# within 0.1 % for the mult-adds and within the paper's rounding (one
+# decimal) for the parameters.
+
+fc_macs, fc_params = 1024 * 1000, 1024 * 1000 + 1000
+dense_macs = first.macs + sum(d.macs for d, _, _ in rows) + fc_macs
+dense_params = first.params + sum(d.params for d, _, _ in rows) + fc_params
+sep_macs = first.macs + sum(dw.macs + pw.macs for _, dw, pw in rows) + fc_macs
+sep_params = first.params + sum(dw.params + pw.params for _, dw, pw in rows) + fc_params
+# Howard et al. (2017), Table 4: (million mult-adds, million parameters)
+published = {"separable": (569, 4.2), "dense": (4866, 29.3)}
+computed = {"separable": (sep_macs, sep_params), "dense": (dense_macs, dense_params)}
+for name, (macs, params) in computed.items():
+    paper_macs, paper_params = published[name]
+    print(f"{name:9s}: {macs / 1e6:6.1f} M MACs (paper {paper_macs}), "
+          f"{params / 1e6:5.2f} M parameters (paper {paper_params})")  # fmt: skip
+    assert abs(macs / 1e6 / paper_macs - 1) < 1e-3 and abs(params / 1e6 / paper_params - 1) < 0.01
+print(f"savings: {dense_macs / sep_macs:.1f}x fewer MACs, "
+      f"{dense_params / sep_params:.1f}x fewer parameters")  # fmt: skip
+
+fig, ax = plt.subplots(figsize=(7.2, 4))
+positions = np.arange(1, len(blocks) + 1)
+ax.bar(positions - 0.2, [d.macs / 1e6 for d, _, _ in rows], 0.4, label="dense 3x3", color="0.6")
+ax.bar(positions + 0.2, [dw.macs / 1e6 for _, dw, _ in rows], 0.4, label="depthwise 3x3",
+       color="tab:orange")  # fmt: skip
+depthwise_macs = [dw.macs / 1e6 for _, dw, _ in rows]
+ax.bar(positions + 0.2, [pw.macs / 1e6 for _, _, pw in rows], 0.4, bottom=depthwise_macs,
+       label="pointwise 1x1", color="tab:blue")  # fmt: skip
+ax.set_xticks(positions)
+ax.set_xlabel("MobileNet v1 block")
+ax.set_ylabel("million multiply-accumulates")
+ax.set_title("Dense vs depthwise-separable, per block (224x224 input)")
+ax.legend()
+fig.tight_layout()
+
+# %%
+# Most of the separable cost is in the 1x1 step: the depthwise step is cheap
+# because it never mixes channels.
+
+share = [pw.macs / (dw.macs + pw.macs) for _, dw, pw in rows]
+print(f"pointwise share of the separable MACs: {min(share):.0%} to {max(share):.0%}")
+
+# %%
+# Keras ``SeparableConv2D``: two kernels and their layouts
+# -------------------------------------------------------
+# The input is a 64x64 crop of the photograph of Grace Hopper that ships with
+# Matplotlib, as a float32 NHWC batch with its 3 colour channels. The layer
+# has a depth multiplier :math:`m = 2` (two 3x3 filters per input channel) and
+# 4 output channels.
+
+with cbook.get_sample_data("grace_hopper.jpg") as file:
+    photo = plt.imread(file)  # (600, 512, 3) uint8
+crop = photo[160:288:2, 190:318:2] / np.float32(255)  # (64, 64, 3)
+x = crop[None].astype(np.float32)  # (1, 64, 64, 3): NHWC
+channels, multiplier, c_out = 3, 2, 4
+
+tf.keras.utils.set_random_seed(0)
+layer = tf.keras.layers.SeparableConv2D(
+    c_out, 3, depth_multiplier=multiplier, padding="same", bias_initializer="glorot_uniform"
+)
+y_keras = layer(x).numpy()
+depthwise_tf, pointwise_tf, bias = (weight.numpy() for weight in layer.weights)
+print("Keras output:", y_keras.shape)
+print("depthwise_kernel:", depthwise_tf.shape, "= (kh, kw, C, m)")
+print("pointwise_kernel:", pointwise_tf.shape, "= (1, 1, C*m, C_out)")
+
+# %%
+# convlib (like PyTorch) wants the depthwise kernel as ``(C*m, 1, kh, kw)``
+# with output channel ``c*m + j`` holding the ``j``-th filter of input channel
+# ``c``: the two filters of one channel must be neighbours. Keras's axes are
+# ``(kh, kw, C, m)``: move ``C`` and ``m`` to the front **in that order**
+# (layout ``"IOHW"`` when the depthwise kernel is read as HWIO with
+# ``I = C`` and ``O = m``), then merge them. The pointwise kernel is an
+# ordinary 1x1 kernel: HWIO to OIHW.
+
+depthwise = convlib.convert_layout(depthwise_tf, "HWIO", "IOHW")  # (C, m, 3, 3)
+depthwise = depthwise.reshape(channels * multiplier, 1, 3, 3)  # (C*m, 1, 3, 3)
+pointwise = convlib.convert_layout(pointwise_tf, "HWIO", "OIHW")  # (C_out, C*m, 1, 1)
+y_convlib = convlib.separable_conv2d(
+    x, depthwise, pointwise, bias, padding="same", data_format="NHWC"
+)
+tolerance = 1e-4 * np.abs(y_keras).max()
+difference = np.abs(y_convlib - y_keras).max()
+print(f"convlib vs Keras: max |difference| = {difference:.2e} (tolerance {tolerance:.1e})")
+np.testing.assert_allclose(y_convlib, y_keras, rtol=0, atol=tolerance)
+
+# %%
+# The trap: converting the depthwise kernel as if it were an ordinary HWIO
+# kernel (to OIHW, which gives ``(m, C, kh, kw)``) and merging the first two
+# axes puts the filters in the order ``j*C + c``. With :math:`m = 1` that is
+# harmless; with :math:`m = 2` it hands channels the wrong filters.
+
+wrong = convlib.convert_layout(depthwise_tf, "HWIO", "OIHW").reshape(channels * multiplier, 1, 3, 3)
+y_wrong = convlib.separable_conv2d(x, wrong, pointwise, bias, padding="same", data_format="NHWC")
+print(f"with the OIHW conversion: max |difference| = {np.abs(y_wrong - y_keras).max():.2f}")
+assert not np.allclose(y_wrong, y_keras, atol=tolerance)
+
+# %%
+# PyTorch: a ``groups=C`` convolution, then a 1x1 convolution
+# -----------------------------------------------------------
+# PyTorch has no separable layer; the same block is two ``Conv2d`` layers. The
+# first has ``groups=3`` (each input channel gets its own ``m = 2`` filters)
+# and takes the depthwise kernel unchanged; the second is the 1x1 mix.
+
+model = torch.nn.Sequential(
+    torch.nn.Conv2d(channels, channels * multiplier, 3, padding=1, groups=channels, bias=False),
+    torch.nn.Conv2d(channels * multiplier, c_out, 1),
+)
+with torch.no_grad():
+    model[0].weight.copy_(torch.from_numpy(depthwise))
+    model[1].weight.copy_(torch.from_numpy(pointwise))
+    model[1].bias.copy_(torch.from_numpy(bias))
+    x_torch = torch.from_numpy(convlib.convert_layout(x, "NHWC", "NCHW").copy())
+    y_torch = model(x_torch).numpy()  # (1, 4, 64, 64): NCHW
+y_torch_nhwc = convlib.convert_layout(y_torch, "NCHW", "NHWC")
+print(f"convlib vs PyTorch: max |difference| = {np.abs(y_convlib - y_torch_nhwc).max():.2e}")
+np.testing.assert_allclose(y_convlib, y_torch_nhwc, rtol=0, atol=tolerance)
+
+# %%
+# A separable convolution is a dense convolution with a constrained kernel
+# ------------------------------------------------------------------------
+# Multiplying out the two steps gives one dense 3x3 kernel,
+# :math:`W[o, c] = \sum_j P[o, c m + j]\, D[c m + j]`. Every dense kernel
+# can be written this way only if, for each input channel, its :math:`C_{out}`
+# 3x3 slices span at most :math:`m` dimensions: that is what the savings buy.
+# :func:`convlib.conv2d` with the merged kernel gives the same output.
+
+merged = np.einsum(
+    "ocj,cjpq->ocpq",
+    pointwise[:, :, 0, 0].reshape(c_out, channels, multiplier),
+    depthwise.reshape(channels, multiplier, 3, 3),
+)  # (C_out, C, 3, 3)
+y_dense = convlib.conv2d(x, merged, bias, padding="same", data_format="NHWC", kernel_format="OIHW")
+print(
+    f"merged dense kernel {merged.shape}: max |difference| = {np.abs(y_dense - y_keras).max():.2e}"
+)
+np.testing.assert_allclose(y_dense, y_keras, rtol=0, atol=tolerance)
+
+fig, axes = plt.subplots(1, 1 + c_out, figsize=(10, 2.6))
+axes[0].imshow(crop)
+axes[0].set_title("input crop (RGB)")
+for k, ax in enumerate(axes[1:]):
+    limit = np.abs(y_convlib[0, :, :, k]).max()
+    ax.imshow(y_convlib[0, :, :, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.set_title(f"output channel {k}")
+for ax in axes:
+    ax.set_axis_off()
+fig.suptitle("SeparableConv2D output: convlib = Keras = PyTorch (random Keras weights)")
+fig.tight_layout()
+
+plt.show()
+
+# sphinx_gallery_thumbnail_number = 1
