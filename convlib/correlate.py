@@ -41,11 +41,13 @@ def _correlate2d(
         if swapped:
             in1, in2 = in2, in1
 
-    dtype = np.result_type(in1, in2, np.asarray(fillvalue))
+    dtype = np.result_type(in1, in2)
     if dtype.kind in "iu":
         dtype = np.dtype(np.int64)
-    elif dtype == np.float16:
-        dtype = np.dtype(np.float32)
+    # A Python number is "weak" (NEP 50): fillvalue=0 keeps float32 float32, 0.5 makes ints float.
+    dtype = returned = np.result_type(dtype, fillvalue)
+    if dtype == np.float16:
+        dtype = np.dtype(np.float32)  # accumulate float16 in float32, return float16
     kernel = in2[::-1, ::-1] if flip else np.conj(in2)
     pads = []
     for k in in2.shape:
@@ -66,7 +68,7 @@ def _correlate2d(
     )[0, 0]
     if swapped and not flip:
         out = out[::-1, ::-1]
-    return np.ascontiguousarray(out)
+    return np.ascontiguousarray(out.astype(returned, copy=False))
 
 
 def correlate2d(
