@@ -1,0 +1,173 @@
+"""
+Stacking it up: a tiny CNN
+==========================
+
+A convolutional network is a stack of the operations the earlier examples
+took apart: convolution, a pointwise non-linearity, pooling, and convolution
+again. You will learn how shapes change through such a stack, build it twice
+(once from convlib functions, once as a PyTorch ``nn.Sequential`` with the
+same weights), check that the two agree after every layer within float32
+rounding, and look at the feature maps each layer produces on a real
+photograph.
+"""
+
+# %%
+# The image
+# ---------
+# The photograph of Grace Hopper that ships with Matplotlib, cropped to a
+# square, averaged over 4x4 blocks to 128x128 pixels and stored as a float32
+# NCHW batch of one RGB image.
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib import cbook
+
+import convlib
+
+with cbook.get_sample_data("grace_hopper.jpg") as file:
+    photo = plt.imread(file)  # (600, 512, 3) uint8
+square = photo[:512] / 255  # (512, 512, 3)
+image = square.reshape(128, 4, 128, 4, 3).mean(axis=(1, 3)).astype(np.float32)  # (128, 128, 3)
+x = convlib.convert_layout(image[None], "NHWC", "NCHW").copy()  # (1, 3, 128, 128)
+print("input x:", x.shape, x.dtype)
+
+# %%
+# The network and its weights
+# ---------------------------
+# Four layers: a 3x3 convolution from 3 to 6 channels (padding 1), ReLU, a 2x2
+# max pooling with stride 2, and a 3x3 convolution from 6 to 4 channels.
+#
+# So that the first feature maps mean something, the first layer's six
+# filters are chosen by hand: horizontal and vertical Sobel edges and a
+# Laplacian (each applied to the brightness, the same weights on R, G and B),
+# a 3x3 blur, and two colour-opponent filters (red minus green, blue minus
+# yellow). The second layer keeps PyTorch's seeded random initialisation,
+# as an untrained network would.
+
+torch.manual_seed(0)
+model = torch.nn.Sequential(
+    torch.nn.Conv2d(3, 6, 3, padding=1),
+    torch.nn.ReLU(),
+    torch.nn.MaxPool2d(2, stride=2),
+    torch.nn.Conv2d(6, 4, 3),
+)
+
+sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]) / 4
+laplacian = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]]) / 2
+centre = np.zeros((3, 3))
+centre[1, 1] = 1
+grey = np.ones(3) / 3  # the same weight on R, G and B
+filters = np.stack(
+    [
+        np.einsum("c,pq->cpq", grey, sobel),  # brightness increases to the right
+        np.einsum("c,pq->cpq", grey, sobel.T),  # brightness increases downwards
+        np.einsum("c,pq->cpq", grey, laplacian),  # spots and thin lines
+        np.einsum("c,pq->cpq", grey, np.ones((3, 3)) / 9),  # blur
+        np.einsum("c,pq->cpq", [1, -1, 0], centre),  # red minus green
+        np.einsum("c,pq->cpq", [-0.5, -0.5, 1], centre),  # blue minus yellow
+    ]
+).astype(np.float32)  # (c_out, c_in, kh, kw) = (6, 3, 3, 3): OIHW
+names = ["edge, left to right", "edge, top to bottom", "Laplacian", "blur",
+         "red - green", "blue - yellow"]  # fmt: skip
+with torch.no_grad():
+    model[0].weight.copy_(torch.from_numpy(filters))
+    model[0].bias.zero_()
+
+# Copy every weight out of the PyTorch model: convlib gets the same numbers.
+weights = {name: value.detach().numpy() for name, value in model.state_dict().items()}
+for name, value in weights.items():
+    print(f"{name:9s} {value.shape}")
+
+# %%
+# The forward pass, twice
+# -----------------------
+# convlib's functions take NCHW arrays and OIHW weights, the PyTorch
+# conventions, so the weights go in unchanged. ReLU has no convlib function: it
+# is ``np.maximum(h, 0)``.
+
+convlib_layers = [
+    ("conv1", lambda h: convlib.conv2d(h, weights["0.weight"], weights["0.bias"], padding=1)),
+    ("relu", lambda h: np.maximum(h, 0)),
+    ("maxpool", lambda h: convlib.max_pool2d(h, 2, stride=2)),
+    ("conv2", lambda h: convlib.conv2d(h, weights["3.weight"], weights["3.bias"])),
+]
+
+h_convlib = x
+h_torch = torch.from_numpy(x)
+outputs = {}
+print(f"{'layer':8s} {'output shape':>16s} {'dtype':>8s} {'max |convlib - torch|':>22s} "
+      f"{'tolerance':>10s}")  # fmt: skip
+with torch.no_grad():
+    for (name, layer), torch_layer in zip(convlib_layers, model):
+        h_convlib = layer(h_convlib)
+        h_torch = torch_layer(h_torch)
+        reference = h_torch.numpy()
+        difference = np.abs(h_convlib - reference).max()
+        tolerance = 1e-4 * np.abs(reference).max()
+        print(f"{name:8s} {h_convlib.shape!s:>16s} {h_convlib.dtype!s:>8s} {difference:22.2e} "
+              f"{tolerance:10.1e}")  # fmt: skip
+        assert h_convlib.shape == reference.shape and h_convlib.dtype == np.float32
+        np.testing.assert_allclose(h_convlib, reference, rtol=0, atol=tolerance)
+        outputs[name] = h_convlib
+
+# %%
+# Each 3x3 convolution without padding removes a ring of pixels, and the
+# pooling halves the size: 128 -> 128 -> 64 -> 62. Every value of the last
+# layer sees an 8x8 patch of the image, as :func:`convlib.receptive_field`
+# reads off the model, and the whole stack has few parameters but many
+# multiply-accumulates (:func:`convlib.conv_cost`).
+
+rf = convlib.receptive_field(model, input_size=128)
+print(f"receptive field of conv2: {rf.size}x{rf.size} pixels, effective stride {rf.stride}")
+cost1 = convlib.conv_cost(128, 3, 6, 3, padding=1)
+cost2 = convlib.conv_cost(64, 6, 4, 3)
+assert cost2.output_size == outputs["conv2"].shape[2:]
+print(f"parameters: {cost1.params} + {cost2.params} = {cost1.params + cost2.params}")
+print(f"multiply-accumulates: {cost1.macs:,} + {cost2.macs:,} = {cost1.macs + cost2.macs:,}")
+
+# %%
+# Feature maps of the first layer
+# -------------------------------
+# After the ReLU, each channel keeps only the positive responses of its
+# filter: the left-to-right edge map lights up where the image gets brighter
+# from left to right, while the opposite edges give negative values, which the
+# ReLU sets to zero. The colour-opponent maps separate the reddish skin from
+# the blue background. The darker frame around the blur map is the zero
+# padding: at the border, a third or more of each 3x3 average is padding. The
+# max pooling (bottom left) keeps the strongest
+# response in each 2x2 block, at half the resolution.
+
+fig, axes = plt.subplots(2, 4, figsize=(9.6, 5.2), layout="constrained")
+axes[0, 0].imshow(image)
+axes[0, 0].set_title("input\n128x128 RGB", fontsize=10)
+axes[1, 0].imshow(outputs["maxpool"][0, 0], cmap="magma")
+axes[1, 0].set_title("maxpool of channel 0\n64x64", fontsize=10)
+panels = [axes[0, 1], axes[0, 2], axes[0, 3], axes[1, 1], axes[1, 2], axes[1, 3]]
+for k, (ax, name) in enumerate(zip(panels, names)):
+    ax.imshow(outputs["relu"][0, k], cmap="magma")
+    ax.set_title(f"relu(conv1), channel {k}\n{name}", fontsize=10)
+for ax in axes.flat:
+    ax.set_axis_off()
+fig.suptitle("Layer 1: six hand-made filters, after ReLU (values computed by convlib)")
+
+# %%
+# Feature maps of the second layer
+# --------------------------------
+# The second convolution mixes all six pooled channels with random weights;
+# its four output maps are combinations of edges, blobs and colours at half
+# the resolution. Training would shape these filters; here the point is that
+# convlib and PyTorch compute the same maps.
+
+fig, axes = plt.subplots(1, 4, figsize=(9.6, 2.9), layout="constrained")
+for k, ax in enumerate(axes):
+    values = outputs["conv2"][0, k]
+    limit = np.abs(values).max()
+    ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.set_title(f"conv2 channel {k}: 62x62", fontsize=10)
+    ax.set_axis_off()
+fig.suptitle("Layer 2: seeded random 3x3 filters over 6 channels")
+
+plt.show()
+
+# sphinx_gallery_thumbnail_number = 1
