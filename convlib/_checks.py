@@ -73,15 +73,27 @@ def as_numeric_array(
     return array
 
 
-def result_dtype(func: str, *arrays: np.ndarray) -> tuple[np.dtype, np.dtype]:
+def result_dtype(
+    func: str, *arrays: np.ndarray, bias: np.ndarray | None = None
+) -> tuple[np.dtype, np.dtype]:
     """The dtype to compute in and the dtype to return.
 
     Floating inputs keep their precision (float32 stays float32, float64 stays
     float64); float16 is accumulated in float32 and returned as float16.
-    Integer inputs are computed and returned as int64, so results are exact
-    (as long as they fit in 64 bits).
+    Integer inputs (signed or unsigned, any width) are computed and returned as
+    int64, so results are exact (as long as they fit in 64 bits).
+
+    A ``bias`` does not raise the precision of floating inputs (a float64 or
+    integer bias added to float32 data gives float32, as a layer's bias is
+    cast to its weights' dtype), but a floating bias makes an integer result
+    floating rather than being truncated.
     """
-    out = np.result_type(*arrays)
+    if all(array.dtype.kind in "iu" for array in arrays):
+        out = np.dtype(np.int64)
+        if bias is not None and bias.dtype.kind == "f":
+            out = np.result_type(out, bias)
+    else:
+        out = np.result_type(*arrays)
     if out.kind in "iu":
         return np.dtype(np.int64), np.dtype(np.int64)
     if out == np.float16:

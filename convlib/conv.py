@@ -140,8 +140,7 @@ def _conv(
         func, nd, x, weight, bias, stride, padding, dilation, groups, data_format, kernel_format
     )
     method = check_choice(method, METHOD_NAMES, func, "method")
-    arrays = (x, weight) if bias is None else (x, weight, bias)
-    compute, returned = result_dtype(func, *arrays)
+    compute, returned = result_dtype(func, x, weight, bias=bias)
     y = correlate(
         x.astype(compute, copy=False),
         weight.astype(compute, copy=False),

@@ -120,8 +120,7 @@ def _conv_transpose(
                 f"{func}: bias must have one value per output channel (c_out={c_out}), "
                 f"got shape {bias.shape}"
             )
-    arrays = (x, weight) if bias is None else (x, weight, bias)
-    compute, returned = result_dtype(func, *arrays)
+    compute, returned = result_dtype(func, x, weight, bias=bias)
     y = transpose_correlate(
         x.astype(compute, copy=False),
         weight.astype(compute, copy=False),
