@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ._checks import check_int
 from .padding import normalize_padding
 
@@ -72,8 +74,9 @@ def conv_output_size(
     kernel_size = check_int(kernel_size, func, "kernel_size", minimum=1)
     stride = check_int(stride, func, "stride", minimum=1)
     dilation = check_int(dilation, func, "dilation", minimum=1)
-    if not isinstance(ceil_mode, bool):
+    if not isinstance(ceil_mode, (bool, np.bool_)):
         raise TypeError(f"{func}: ceil_mode must be True or False, got {ceil_mode!r}")
+    ceil_mode = bool(ceil_mode)
     if isinstance(padding, (list, tuple)) and len(padding) == 2:
         padding = (padding,)  # one axis given as a (before, after) pair
     ((before, after),) = normalize_padding(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from ._checks import check_int, int_tuple
 from .arithmetic import _output_length
 from .padding import normalize_padding
@@ -91,6 +93,8 @@ def conv_cost(
     dilations = int_tuple(dilation, nd, func, "dilation", minimum=1)
     groups = check_int(groups, func, "groups", minimum=1)
     batch_size = check_int(batch_size, func, "batch_size", minimum=1)
+    if not isinstance(bias, (bool, np.bool_)):
+        raise TypeError(f"{func}: bias must be True or False, got {bias!r}")
     if c_in % groups or c_out % groups:
         raise ValueError(
             f"{func}: groups={groups} must divide in_channels={c_in} and out_channels={c_out}"

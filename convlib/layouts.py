@@ -67,7 +67,12 @@ def convert_layout(array: Any, src: str, dst: str) -> np.ndarray:
         raise ValueError(
             f"{func}: src and dst must use the same letters, got src={src!r} and dst={dst!r}"
         )
-    array = np.asarray(array)
+    try:
+        array = np.asarray(array)
+    except ValueError as error:  # ragged nested sequences
+        raise ValueError(
+            f"{func}: array must be rectangular, got a ragged sequence ({error})"
+        ) from None
     if array.ndim != len(src):
         raise ValueError(
             f"{func}: src={src!r} names {len(src)} axes but the array has {array.ndim} "

@@ -134,10 +134,11 @@ def normalize_padding(
     n = len(in_sizes)
     if isinstance(padding, str):
         if padding not in allow_strings:
-            raise ValueError(
-                f"{func}: padding must be an int, a sequence or one of "
-                f"{', '.join(map(repr, allow_strings))}, got {padding!r}"
-            )
+            if allow_strings:
+                expected = f"an int, a sequence or one of {', '.join(map(repr, allow_strings))}"
+            else:
+                expected = "an int or a sequence of ints or (before, after) pairs (no strings)"
+            raise ValueError(f"{func}: padding must be {expected}, got {padding!r}")
         if padding == "valid":
             return ((0, 0),) * n
         if padding == "same":

@@ -6,8 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_numeric_array
+from ._checks import as_numeric_array, int_tuple
+from .arithmetic import _output_length
 from .conv import conv2d
+from .layouts import data_format_for
+from .padding import normalize_padding
 
 __all__ = ["separable_conv2d"]
 
@@ -75,6 +78,9 @@ def separable_conv2d(
            [12., 18., 18., 18., 12.]])
     """
     func = "separable_conv2d"
+    # Every check happens here, so that errors name separable_conv2d and its parameters
+    # rather than the conv2d calls below.
+    data_format = data_format_for(data_format, 2, func)
     x_arr = as_numeric_array(x, func, "x", ndim=4, shape_hint="(N, C, H, W) or (N, H, W, C)")
     depthwise = as_numeric_array(
         depthwise, func, "depthwise", ndim=4, shape_hint="(C*m, 1, kh, kw)"
@@ -82,7 +88,10 @@ def separable_conv2d(
     pointwise = as_numeric_array(
         pointwise, func, "pointwise", ndim=4, shape_hint="(C_out, C*m, 1, 1)"
     )
-    channels = x_arr.shape[1] if data_format == "NCHW" else x_arr.shape[-1]
+    strides = int_tuple(stride, 2, func, "stride", minimum=1)
+    dilations = int_tuple(dilation, 2, func, "dilation", minimum=1)
+    channels = x_arr.shape[1] if data_format == "NCHW" else x_arr.shape[3]
+    spatial = x_arr.shape[2:] if data_format == "NCHW" else x_arr.shape[1:3]
     if depthwise.shape[1] != 1 or depthwise.shape[0] % channels:
         raise ValueError(
             f"{func}: depthwise must have shape (C*m, 1, kh, kw) with C={channels} input "
@@ -93,12 +102,23 @@ def separable_conv2d(
             f"{func}: pointwise must have shape (C_out, C*m={depthwise.shape[0]}, 1, 1), "
             f"got {pointwise.shape}"
         )
+    if bias is not None:
+        bias = as_numeric_array(bias, func, "bias", ndim=1, shape_hint="(C_out,)")
+        if bias.shape[0] != pointwise.shape[0]:
+            raise ValueError(
+                f"{func}: bias must have one value per output channel "
+                f"(C_out={pointwise.shape[0]}), got shape {bias.shape}"
+            )
+    kernel = depthwise.shape[2:]
+    pads = normalize_padding(padding, spatial, kernel, strides, dilations, func=func)
+    for i, k, s, p, d, name in zip(spatial, kernel, strides, pads, dilations, ("H", "W")):
+        _output_length(i, k, s, p, d, False, func, axis_name=name)
     hidden = conv2d(
         x_arr,
         depthwise,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
+        stride=strides,
+        padding=pads,
+        dilation=dilations,
         groups=channels,
         data_format=data_format,
         kernel_format="OIHW",
