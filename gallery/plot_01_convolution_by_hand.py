@@ -9,7 +9,7 @@ before computing anything else, and the difference between the
 *cross-correlation* that deep-learning layers compute and the *true convolution*
 of signal processing (the kernel flipped), which here give results of opposite
 sign. Every result is checked four ways: by hand, with convlib, with
-:mod:`scipy.signal` and with PyTorch.
+``scipy.signal`` and with PyTorch.
 """
 
 # %%
@@ -148,7 +148,7 @@ def convolve_by_hand(image, kernel):
 # multi-channel images, shape ``(N, C, H, W)``, so the 4x4 image becomes
 # ``(1, 1, 4, 4)``; so does :func:`convlib.conv2d`, which follows PyTorch.
 # :func:`convlib.correlate2d` and :func:`convlib.convolve2d` take single
-# images, like their namesakes in :mod:`scipy.signal`.
+# images, like their namesakes in ``scipy.signal``.
 
 x = image[None, None]  # (n, c_in, h, w) = (1, 1, 4, 4)
 w = kernel[None, None]  # (c_out, c_in, kh, kw) = (1, 1, 2, 2)
