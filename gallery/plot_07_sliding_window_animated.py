@@ -18,7 +18,8 @@ animation).
 # Setup
 # -----
 # Small integer grids keep every value readable. Integer inputs make convlib
-# compute exactly in ``int64``, so the animations show exact numbers.
+# compute exactly in ``int64``, so the animations show exact numbers. This cell
+# and the next hold the drawing code; the first animation follows them.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -33,8 +34,9 @@ print("kernel (3x3):")
 print(kernel)
 
 # Colours used in every animation.
-PAD_FACE = "#d9d9d9"  # padding cells: grey, hatched, value 0 in grey
+PAD_FACE = "#cfcfcf"  # padding cells: grey, value 0 in grey italics
 WINDOW_FACE = "#ffb74d"  # input cells the kernel reads in this frame
+WINDOW_PAD_FACE = "#ffe0b2"  # padding cells the kernel reads in this frame
 DONE_FACE = "#cfe3f7"  # output cells already computed
 CURRENT_FACE = "#ff7043"  # the output cell computed in this frame
 
@@ -52,7 +54,6 @@ def draw_grid(ax, values, title, pad_mask=None):
                 1,
                 facecolor=PAD_FACE if is_pad else "white",
                 edgecolor="#555555",
-                hatch="//" if is_pad else None,
                 linewidth=1,
             )
             ax.add_patch(patch)
@@ -106,8 +107,8 @@ def animate_conv(x, w, *, stride=1, padding=0, dilation=1, headline=""):
     fig, (ax_k, ax_in, ax_out) = plt.subplots(
         1,
         3,
-        figsize=(9.6, 4.4),
-        dpi=72,
+        figsize=(8, 3.8),
+        dpi=90,
         gridspec_kw={"width_ratios": [kw, x_pad.shape[1], max(w_out, 3)]},
     )
     draw_grid(ax_k, w, "kernel")
@@ -133,7 +134,7 @@ def animate_conv(x, w, *, stride=1, padding=0, dilation=1, headline=""):
         for p in range(kh):
             for q in range(kw):
                 r, c = top + p * dilation, left + q * dilation
-                in_patches[r, c].set_facecolor(WINDOW_FACE)
+                in_patches[r, c].set_facecolor(WINDOW_PAD_FACE if pad_mask[r, c] else WINDOW_FACE)
                 terms.append(f"{x_pad[r, c]:g}*{w[p, q]:g}")
         span = dilation * (kh - 1) + 1
         outline.set_bounds(left, top, dilation * (kw - 1) + 1, span)
@@ -155,7 +156,8 @@ def animate_conv(x, w, *, stride=1, padding=0, dilation=1, headline=""):
 # Padding: the output keeps the input's size
 # ------------------------------------------
 # A 4x4 input, a 3x3 kernel, one ring of zeros (``padding=1``) and stride 1.
-# The grey hatched ring is the padding: the kernel reads it as zeros. Along
+# The grey ring is the padding: the kernel reads it as zeros (pale orange
+# where the window covers it). Along
 # each axis the output has
 # ``floor((in + p_before + p_after - dilation*(k - 1) - 1) / stride) + 1``
 # cells; :func:`convlib.conv_output_size` evaluates it.
@@ -170,18 +172,20 @@ print(y_padding)
 # %%
 # Stride: the window jumps
 # ------------------------
-# With ``stride=2`` the window moves two cells at a time, so a 7x7 input with
-# ``padding=1`` yields only 4x4 windows, roughly a quarter of the positions.
+# With ``stride=2`` the window moves two cells at a time. A 5x5 input with
+# ``padding=1`` would give 5x5 outputs at stride 1; at stride 2 only every
+# other position is computed, a 3x3 output.
 
-image7 = rng.integers(0, 10, size=(7, 7))
+image5 = rng.integers(0, 10, size=(5, 5))
 anim_stride, y_stride = animate_conv(
-    image7,
+    image5,
     kernel,
     stride=2,
     padding=1,
-    headline="stride=2, padding=1: a 7x7 input gives a 4x4 output",
+    headline="stride=2, padding=1: a 5x5 input gives a 3x3 output",
 )
-print("output size:", convlib.conv_output_size(7, 3, stride=2, padding=1), "per axis")
+print("output size:", convlib.conv_output_size(5, 3, stride=2, padding=1), "per axis")
+print("at stride 1 it would be:", convlib.conv_output_size(5, 3, stride=1, padding=1))
 print(y_stride)
 
 # %%
@@ -192,6 +196,7 @@ print(y_stride)
 # are the ones read; the outline shows the span. No padding here, so a 7x7
 # input gives a 3x3 output.
 
+image7 = rng.integers(0, 10, size=(7, 7))
 anim_dilation, y_dilation = animate_conv(
     image7, kernel, dilation=2, headline="dilation=2, no padding: a 7x7 input gives a 3x3 output"
 )
@@ -235,8 +240,8 @@ def animate_conv_transpose(x, w, *, stride, headline=""):
     fig, (ax_k, ax_in, ax_out) = plt.subplots(
         1,
         3,
-        figsize=(9.6, 4.4),
-        dpi=72,
+        figsize=(8, 3.8),
+        dpi=90,
         gridspec_kw={"width_ratios": [kw, max(w_in, 4), y.shape[1]]},
     )
     draw_grid(ax_k, w, "kernel")
@@ -339,19 +344,19 @@ inserted[::2, ::2] = False
 inserted = np.pad(inserted, 2)  # the zeros inserted between input values
 border = np.pad(np.zeros((5, 5), dtype=bool), 2, constant_values=True)
 fig, (ax_k, ax_in, ax_out) = plt.subplots(
-    1, 3, figsize=(9.6, 4.4), gridspec_kw={"width_ratios": [3, 9, 7]}
+    1, 3, figsize=(8, 3.8), gridspec_kw={"width_ratios": [3, 9, 7]}
 )
 draw_grid(ax_k, tent[::-1, ::-1], "kernel, flipped")
 patches, _ = draw_grid(ax_in, padded_spread, "input (spread and padded), 9x9", border)
 for (a, b), patch in patches.items():
     if inserted[a, b]:
-        patch.set_facecolor("#eeeeee")
+        patch.set_facecolor("#fff3c4")
 draw_grid(ax_out, sliding_form(tent), "output of conv2d, 7x7")
 fig.suptitle("Transposed convolution = convolution of a spread, padded input", fontsize=12)
 fig.text(
     0.5,
     0.04,
-    "hatched: padding (k - 1 = 2 cells); light grey: inserted zeros (stride - 1 = 1 each)",
+    "grey: padding (k - 1 = 2 cells); yellow: inserted zeros (stride - 1 = 1 each)",
     ha="center",
     fontsize=10,
 )

@@ -107,7 +107,7 @@ print(f"pointwise share of the separable MACs: {min(share):.0%} to {max(share):.
 
 # %%
 # Keras ``SeparableConv2D``: two kernels and their layouts
-# -------------------------------------------------------
+# --------------------------------------------------------
 # The input is a 64x64 crop of the photograph of Grace Hopper that ships with
 # Matplotlib, as a float32 NHWC batch with its 3 colour channels. The layer
 # has a depth multiplier :math:`m = 2` (two 3x3 filters per input channel) and
