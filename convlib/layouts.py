@@ -84,7 +84,7 @@ def convert_layout(array: Any, src: str, dst: str) -> np.ndarray:
 def data_format_for(data_format: Any, nd: int, func: str) -> str:
     """Check a data_format for ``nd`` spatial axes; ``NCW``/``NWC`` alias ``NCL``/``NLC``."""
     if nd == 1 and data_format in ("NCW", "NWC"):
-        data_format = data_format.replace("W", "L")
+        return data_format.replace("W", "L")
     return check_choice(data_format, DATA_FORMATS[nd], func, "data_format")
 
 
@@ -94,5 +94,8 @@ def kernel_format_for(kernel_format: Any, data_format: str, nd: int, func: str) 
         first, last = KERNEL_FORMATS[nd][:2]
         return first if data_format[1] == "C" else last
     if nd == 1 and isinstance(kernel_format, str) and "W" in kernel_format:
-        kernel_format = kernel_format.replace("W", "L")
+        alias = kernel_format.replace("W", "L")
+        if alias in KERNEL_FORMATS[nd]:
+            return alias
+    # The message shows the value as given (not the W -> L alias).
     return check_choice(kernel_format, KERNEL_FORMATS[nd], func, "kernel_format")
