@@ -33,7 +33,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=True,
 )
-settings.load_profile("convlib")
+# A longer search for local bug hunting: CONVLIB_HYPOTHESIS=hunt pytest tests/...
+settings.register_profile("hunt", parent=settings.get_profile("convlib"), max_examples=1000,
+                          derandomize=False)  # fmt: skip
+settings.load_profile(os.environ.get("CONVLIB_HYPOTHESIS", "convlib"))
 
 #: Every algorithm registered in convlib.methods, read when the tests are collected, so
 #: a method added to the registry is compared against the loop without editing the tests.
