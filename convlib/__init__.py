@@ -13,6 +13,7 @@ from .conv import conv1d, conv2d, conv3d
 from .correlate import convolve2d, correlate2d
 from .cost import ConvCost, conv_cost
 from .layouts import convert_layout
+from .methods import MethodCost, choose_conv_method
 from .padding import normalize_padding, same_padding
 from .pooling import avg_pool2d, max_pool2d
 from .receptive_field import Layer, LayerField, ReceptiveField, receptive_field
@@ -26,8 +27,10 @@ __all__ = [
     "ConvCost",
     "Layer",
     "LayerField",
+    "MethodCost",
     "ReceptiveField",
     "avg_pool2d",
+    "choose_conv_method",
     "conv1d",
     "conv2d",
     "conv2d_backward",

@@ -14,18 +14,29 @@ import numpy as np
 from ._checks import as_numeric_array, check_choice, check_int, int_tuple, result_dtype
 from .arithmetic import _output_length
 from .layouts import convert_layout, data_format_for, kernel_format_for
-from .methods import METHODS
+from .methods import ALL_METHODS
+from .methods.choose import _choose, method_supports
 from .padding import normalize_padding, pad_spatial
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 
-METHOD_NAMES = ("auto", *METHODS)
+METHOD_NAMES = ("auto", *ALL_METHODS)
 _SPATIAL_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
 
-def _choose_method(x: np.ndarray, weight: np.ndarray) -> str:
-    """The algorithm ``method="auto"`` runs: the matrix-multiply one."""
-    return "gemm"
+def _choose_method(
+    x: np.ndarray,
+    weight: np.ndarray,
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    groups: int,
+) -> str:
+    """The algorithm ``method="auto"`` runs on a padded input: the cheapest in the cost model.
+
+    See :func:`convlib.choose_conv_method`, which exposes the model's counts.
+    """
+    dtype = np.result_type(x, weight)
+    return _choose(x.shape, weight.shape, tuple(stride), tuple(dilation), groups, dtype)[0]
 
 
 def correlate(
@@ -43,10 +54,10 @@ def correlate(
     and ``pads`` one ``(before, after)`` pair per spatial axis. The dtypes must
     already be the ones to compute in.
     """
-    if method == "auto":
-        method = _choose_method(x, weight)
     x = pad_spatial(x, pads)
-    return METHODS[method](x, weight, tuple(stride), tuple(dilation), groups)
+    if method == "auto":
+        method = _choose_method(x, weight, stride, dilation, groups)
+    return ALL_METHODS[method](x, weight, tuple(stride), tuple(dilation), groups)
 
 
 def check_conv_args(
@@ -141,6 +152,13 @@ def _conv(
     )
     method = check_choice(method, METHOD_NAMES, func, "method")
     compute, returned = result_dtype(func, x, weight, bias=bias)
+    if method != "auto":
+        padded = x.shape[:2] + tuple(m + a + b for m, (a, b) in zip(x.shape[2:], s["pads"]))
+        reason = method_supports(
+            method, padded, weight.shape, s["stride"], s["dilation"], s["groups"], compute
+        )
+        if reason is not None:
+            raise ValueError(f"{func}: method={method!r} cannot compute this convolution: {reason}")
     y = correlate(
         x.astype(compute, copy=False),
         weight.astype(compute, copy=False),
@@ -178,11 +196,19 @@ _COMMON_PARAMS = """
         Layout of ``weight``. None means ``{kernel_default_first!r}`` with
         ``{data_default_first!r}`` (PyTorch) and ``{kernel_default_last!r}`` with
         ``{data_default_last!r}`` (TensorFlow).
-    method : {{"auto", "loop", "gemm"}}, optional
-        Algorithm: ``"loop"`` is the readable reference (one loop iteration per
-        output value, :func:`convlib.methods.correlate_loop`), ``"gemm"`` gathers
-        windows into a matrix and multiplies (:func:`convlib.methods.correlate_gemm`),
-        ``"auto"`` picks one. All give the same result up to rounding."""
+    method : {{"auto", "loop", "gemm", "shifted", "fft", "winograd", "winograd4", "depthwise"}}, \
+        optional
+        Algorithm (:mod:`convlib.methods`): ``"loop"`` is the readable reference
+        (one loop iteration per output value), ``"gemm"`` gathers windows into
+        a matrix and multiplies (im2col), ``"shifted"`` sums one matrix product
+        per kernel tap, ``"fft"`` multiplies Fourier transforms, ``"winograd"``
+        and ``"winograd4"`` are Winograd's F(2x2, 3x3) and F(4x4, 3x3) (3x3
+        kernels, stride 1, dilation 1), ``"depthwise"`` handles ``groups ==
+        C_in``. ``"auto"`` picks the cheapest by the cost model of
+        :func:`~convlib.choose_conv_method`. All give the same result up to
+        float rounding (about 1e-5 of the largest output in float32 for
+        ``"winograd4"``, less for the others); integers stay exact, and
+        ``"fft"`` and Winograd, which round, refuse them."""
 
 
 def conv2d(

@@ -1,0 +1,135 @@
+"""Depthwise convolution (``groups == c_in``): one multiply-add pass per kernel tap.
+
+When every input channel has its own filters, there is no sum over channels
+to hand to a matrix product: each output value is a ``kh * kw`` dot product
+of one channel's window with one small filter. The matrix-product methods
+would multiply by ``c_out x 1`` matrices, which BLAS does no faster than plain
+array arithmetic. So this method loops over the kernel taps instead and, for
+each tap, adds ``w[c, tap] * x[c, shifted window]`` to the output of every
+channel at once:
+
+.. math::
+
+    y[n, c m + j] \\mathrel{+}= w[c m + j, 0, p, q]\\;
+    x[n, c, p d_h : p d_h + s_h h_{out} : s_h,\\; q d_w : q d_w + s_w w_{out} : s_w]
+
+Blocks of channels small enough for the processor's cache are processed
+independently, on a few threads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._threads import run_blocks
+from ._workspace import scratch
+
+__all__ = ["DEPTHWISE_BLOCK_BYTES", "correlate_depthwise", "depthwise_supports"]
+
+#: Target size, in bytes, of the output block one thread accumulates at a time.
+DEPTHWISE_BLOCK_BYTES = 256 * 2**10
+
+
+def depthwise_supports(x_shape: Sequence[int], w_shape: Sequence[int], groups: int) -> str | None:
+    """Why the depthwise method cannot run this correlation, or None when it can."""
+    if groups != x_shape[1] or w_shape[1] != 1:
+        return (
+            f"it needs groups == c_in (one input channel per group), "
+            f"got groups={groups}, c_in={x_shape[1]}"
+        )
+    return None
+
+
+def correlate_depthwise(
+    x: np.ndarray,
+    weight: np.ndarray,
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    groups: int,
+) -> np.ndarray:
+    """Cross-correlate an already padded input channel by channel (``groups == c_in``).
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n, c_in, *spatial)
+        Padded input, channels first.
+    weight : numpy.ndarray, shape (c_in * m, 1, *kernel)
+        ``m`` filters per input channel (the depth multiplier), OIHW order.
+    stride, dilation : sequence of int
+        One entry per spatial axis.
+    groups : int
+        Must equal ``c_in``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, c_in * m, *out)
+
+    Raises
+    ------
+    ValueError
+        If ``groups != c_in``.
+
+    Notes
+    -----
+    ``n * c_in * m * prod(out) * prod(kernel)`` multiply-adds, as the loop,
+    done as ``prod(kernel)`` multiply passes and as many add passes over each
+    output block. Exact for integers.
+
+    Extra memory: one product buffer per thread, of one output block
+    (``DEPTHWISE_BLOCK_BYTES``, or one output row of one image and channel if
+    that is larger).
+    """
+    reason = depthwise_supports(x.shape, weight.shape, groups)
+    if reason is not None:
+        raise ValueError(f"correlate_depthwise: {reason}")
+    n, c_in = x.shape[:2]
+    c_out = weight.shape[0]
+    mult = c_out // c_in
+    kernel = weight.shape[2:]
+    nd = len(kernel)
+    out = tuple(
+        (size - d * (k - 1) - 1) // s + 1
+        for size, k, s, d in zip(x.shape[2:], kernel, stride, dilation)
+    )
+    dtype = np.result_type(x, weight)
+    y = np.zeros((n, c_in, mult) + out, dtype=dtype)
+    # (c_in, mult, taps) -> (taps, c_in, mult, 1, ..., 1): one filter value per channel and tap
+    taps = list(np.ndindex(*kernel))
+    w_taps = (
+        weight.reshape(c_in, mult, len(taps))
+        .transpose(2, 0, 1)
+        .reshape((len(taps), c_in, mult) + (1,) * nd)
+        .astype(dtype)
+    )
+
+    # Blocks: (image, channel range), each a cache-sized piece of the output.
+    plane = mult * math.prod(out) * dtype.itemsize
+    per_block = max(1, min(c_in, DEPTHWISE_BLOCK_BYTES // max(plane, 1)))
+    blocks = [
+        (b, slice(c0, min(c0 + per_block, c_in)))
+        for b in range(n)
+        for c0 in range(0, c_in, per_block)
+    ]
+
+    def accumulate(block: tuple[int, slice]) -> None:
+        b, channels = block
+        y_block = y[b, channels]  # (cb, mult, *out)
+        product = scratch("depthwise.product", y_block.shape, dtype)
+        for t, tap in enumerate(taps):
+            window = tuple(
+                slice(i * d, i * d + s * (o - 1) + 1, s)
+                for i, d, s, o in zip(tap, dilation, stride, out)
+            )
+            x_tap = x[(b, channels) + window][:, None]  # (cb, 1, *out)
+            np.multiply(x_tap, w_taps[t, channels], out=product)
+            y_block += product
+
+    if y.size >= 2**18:  # threads pay off on large outputs only
+        run_blocks(accumulate, blocks)
+    else:
+        for block in blocks:
+            accumulate(block)
+    return y.reshape((n, c_out) + out)

@@ -1,0 +1,158 @@
+"""Convolution theorem: cross-correlation as a product of Fourier transforms.
+
+Zero-padded to a common size ``L`` (at least the input's size on every axis),
+the circular cross-correlation of ``x`` with ``w`` is
+
+.. math::
+
+    x \\star w = \\mathcal{F}^{-1}\\!\\left[\\, \\mathcal{F}[x] \\cdot
+    \\overline{\\mathcal{F}[w]} \\,\\right],
+
+and its first ``in - span + 1`` values along each axis (``span = d (k - 1) + 1``)
+never wrap around, so they are the "valid" correlation. Across channels the
+sum over input channels commutes with the transform: for every frequency
+``f``, ``Y[n, :, f] = X[n, :, f] @ conj(W[:, :, f]).T``, a small complex
+matrix product. The transforms cost ``O(L log L)`` per channel whatever the
+kernel size, which is why this method wins for large kernels.
+
+Dilation is a kernel with ``d - 1`` zeros between taps; a stride keeps every
+``s``-th output of the stride-1 result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.fft
+
+from ._threads import num_threads
+
+__all__ = ["FFT_BLOCK_BYTES", "correlate_fft", "fft_shape", "fft_supports"]
+
+#: Bound, in bytes, of the kernel spectra (and of the output spectra) of one block
+#: of output channels.
+FFT_BLOCK_BYTES = 64 * 2**20
+
+
+def fft_supports(dtype: np.dtype) -> str | None:
+    """Why the FFT method cannot run this correlation, or None when it can."""
+    if np.dtype(dtype).kind != "f":
+        return "it rounds (floating-point transforms), so integer inputs would not stay exact"
+    return None
+
+
+def fft_shape(spatial: Sequence[int]) -> tuple[int, ...]:
+    """The transform size per axis: the next size at least ``spatial`` that ``scipy.fft`` likes."""
+    return tuple(scipy.fft.next_fast_len(int(size), real=True) for size in spatial)
+
+
+def _kernel_spectra(weight: np.ndarray, shape: Sequence[int], workers: int) -> np.ndarray:
+    """``rfftn(weight, s=shape)`` over the spatial axes, one axis at a time.
+
+    A kernel padded with zeros to the transform size is mostly zeros: transforming
+    the last axis first, on the kernel's own rows only, and then each earlier axis
+    skips the transforms of rows that are all zeros.
+    """
+    nd = len(shape)
+    spectra = scipy.fft.rfft(weight, n=shape[-1], axis=-1, workers=workers)
+    for axis in range(nd - 2, -1, -1):
+        spectra = scipy.fft.fft(spectra, n=shape[axis], axis=2 + axis, workers=workers)
+    return spectra
+
+
+def correlate_fft(
+    x: np.ndarray,
+    weight: np.ndarray,
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    groups: int,
+) -> np.ndarray:
+    """Cross-correlate an already padded input by real FFTs (``scipy.fft``).
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n, c_in, *spatial)
+        Padded input, channels first, floating point.
+    weight : numpy.ndarray, shape (c_out, c_in // groups, *kernel)
+        Kernel, OIHW order.
+    stride, dilation : sequence of int
+        One entry per spatial axis.
+    groups : int
+        Number of channel groups.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, c_out, *out)
+
+    Raises
+    ------
+    ValueError
+        For integer inputs (the result would be rounded).
+
+    Notes
+    -----
+    With ``L`` the transform size (:func:`fft_shape` of the padded input) and
+    ``F = prod(L[:-1]) * (L[-1] // 2 + 1)`` frequencies: ``n * c_in + c_out *
+    c_in / groups`` forward and ``n * c_out`` inverse real transforms of about
+    ``2.5 * prod(L) * log2(prod(L))`` flops each, plus ``n * c_out * c_in / groups
+    * F`` complex multiply-adds. None of it grows with the kernel size. A stride
+    computes all stride-1 outputs and keeps every ``s``-th (``prod(s)`` times the
+    needed work, so this method is for stride 1 in practice). The rounding
+    error is about float precision times ``log2(prod(L))``, relative to the
+    largest output.
+
+    Extra memory: the input spectra (``n * c_in * F`` complex values, about
+    the size of the padded input) and, for one block of output channels at a
+    time, their kernel spectra and output spectra, each kept under
+    ``FFT_BLOCK_BYTES`` (one output channel at least).
+    """
+    reason = fft_supports(np.result_type(x, weight))
+    if reason is not None:
+        raise ValueError(f"correlate_fft: {reason}")
+    n = x.shape[0]
+    c_out, c_in_g = weight.shape[:2]
+    kernel = weight.shape[2:]
+    nd = len(kernel)
+    c_out_g = c_out // groups
+    axes = tuple(range(2, 2 + nd))
+    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    full = tuple(size - span + 1 for size, span in zip(x.shape[2:], spans))  # stride-1 outputs
+    keep = (slice(None), slice(None)) + tuple(slice(0, f, s) for f, s in zip(full, stride))
+    shape = fft_shape(x.shape[2:])
+    # Threads pay off on large transforms only (waking them costs tens of microseconds).
+    workers = num_threads() if x.shape[0] * x.shape[1] * math.prod(shape) >= 2**16 else 1
+
+    if any(d > 1 for d in dilation):  # spread the taps: (c_out, c_in_g, *spans)
+        spread = np.zeros((c_out, c_in_g) + spans, dtype=weight.dtype)
+        spread[(slice(None), slice(None)) + tuple(slice(None, None, d) for d in dilation)] = weight
+        weight = spread
+
+    spectra = scipy.fft.rfftn(x, s=shape, axes=axes, workers=workers)  # (n, c_in, *freq)
+    freq = spectra.shape[2:]
+    n_freq = math.prod(freq)
+    spectra = spectra.reshape(n, groups, c_in_g, n_freq)
+    y = np.empty((n, groups, c_out_g) + tuple(math.ceil(f / s) for f, s in zip(full, stride)),
+                 dtype=x.dtype)  # fmt: skip
+    if c_in_g > 1:  # frequencies first, for one small matrix product per frequency
+        spectra_f = np.ascontiguousarray(spectra.transpose(3, 1, 0, 2))  # (F, groups, n, c_in_g)
+
+    # Output channels of a group, a block at a time: kernel spectra (block, c_in_g, F).
+    item = spectra.itemsize
+    block = max(1, min(c_out_g, FFT_BLOCK_BYTES // max(n_freq * item * max(c_in_g, n), 1)))
+    for g in range(groups):
+        for o0 in range(0, c_out_g, block):
+            o1 = min(o0 + block, c_out_g)
+            w_spec = _kernel_spectra(weight[g * c_out_g + o0 : g * c_out_g + o1], shape, workers)
+            w_spec = w_spec.reshape(o1 - o0, c_in_g, n_freq)
+            np.conjugate(w_spec, out=w_spec)
+            if c_in_g == 1:  # depthwise-like: an element-wise product per channel
+                product = spectra[:, g, 0][:, None] * w_spec[None, :, 0]  # (n, block, F)
+            else:  # (F, n, c_in_g) @ (F, c_in_g, block) -> (F, n, block)
+                product = np.matmul(spectra_f[:, g], w_spec.transpose(2, 1, 0))
+                product = product.transpose(1, 2, 0)  # (n, block, F)
+            product = product.reshape((n, o1 - o0) + freq)
+            result = scipy.fft.irfftn(product, s=shape, axes=axes, workers=workers)
+            y[:, g, o0:o1] = result[keep]
+    return y.reshape((n, c_out) + y.shape[3:])

@@ -1,0 +1,151 @@
+"""Shifted matrix products: one matrix multiply per kernel tap, no im2col matrix.
+
+Lay the input out channels-last and flatten (batch, rows, columns) into one
+axis of "positions". With stride 1, output position ``o`` reads input position
+``o + t * d`` for kernel tap ``t``; in the flattened order that is a constant
+shift, ``offset(t) = t_h d_h W + t_w d_w`` for an input ``W`` columns wide. So
+the whole convolution is a sum of ``kh * kw`` ordinary matrix products,
+
+.. math::
+
+    Y[o, :] = \\sum_t X[o + \\mathrm{offset}(t), :]\\; W_t,
+    \\qquad W_t = w[:, :, t]^T \\in \\mathbb{R}^{C_{in} \\times C_{out}},
+
+each reading a contiguous slice of ``X``; BLAS adds every product into ``Y``
+in place (``beta = 1``). Output positions are computed on the padded input's
+whole grid: the ones whose window runs off the right or bottom edge (or into
+the next image) are cut away at the end.
+
+A stride ``s`` is handled by splitting the input into its ``s`` phases per axis
+(``x[a::s]``, the "polyphase" or space-to-depth decomposition): tap ``t`` reads
+phase ``(t d) mod s`` shifted by ``(t d) div s``, so every tap is again one
+shifted product, on an input ``s`` times smaller per axis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.linalg import blas
+
+__all__ = ["correlate_shifted"]
+
+
+def correlate_shifted(
+    x: np.ndarray,
+    weight: np.ndarray,
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    groups: int,
+) -> np.ndarray:
+    """Cross-correlate an already padded input by one matrix product per kernel tap.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n, c_in, *spatial)
+        Padded input, channels first.
+    weight : numpy.ndarray, shape (c_out, c_in // groups, *kernel)
+        Kernel, OIHW order.
+    stride, dilation : sequence of int
+        One entry per spatial axis.
+    groups : int
+        Number of channel groups.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, c_out, *out)
+
+    Notes
+    -----
+    ``prod(kernel) * groups`` matrix products of ``(L, c_in/groups) @
+    (c_in/groups, c_out/groups)``, with ``L = n * prod(ceil(spatial / stride))``
+    positions: the multiply-adds of the direct method times the share of
+    positions that are cut away (``prod(ceil(spatial / stride)) / prod(out)``,
+    small for large images, large for tiny ones). Integers are multiplied
+    exactly by NumPy's own (non-BLAS) matrix product.
+
+    Extra memory: the input re-laid out channels-last (the stride phases that
+    the taps read, at most ``n * c_in * prod(ceil(spatial / stride) * stride)``
+    values) and one output buffer of ``n * c_out * prod(ceil(spatial / stride))``
+    values, i.e. about one input and one output. No buffer grows with the
+    kernel size. A 1x1 kernel skips the re-layout: it is one matrix product
+    per image, directly in channels-first order.
+    """
+    n = x.shape[0]
+    spatial = x.shape[2:]
+    c_out, c_in_g = weight.shape[:2]
+    kernel = weight.shape[2:]
+    c_out_g = c_out // groups
+    out = tuple(
+        (size - d * (k - 1) - 1) // s + 1
+        for size, k, s, d in zip(spatial, kernel, stride, dilation)
+    )
+    if math.prod(kernel) == 1:
+        return _pointwise(x, weight, stride, groups, out)
+
+    # Which stride phase, and which shift within it, each kernel tap reads.
+    taps = list(np.ndindex(*kernel))
+    phase_of = [tuple(t * d % s for t, d, s in zip(tap, dilation, stride)) for tap in taps]
+    shift_of = [tuple(t * d // s for t, d, s in zip(tap, dilation, stride)) for tap in taps]
+    phases = sorted(set(phase_of))
+    grid = tuple(-(-size // s) for size, s in zip(spatial, stride))  # ceil(spatial / stride)
+
+    # Channels-last phase images, channel groups apart: (phases, groups, n, *grid, c_in_g).
+    xs = np.zeros((len(phases), groups, n) + grid + (c_in_g,), dtype=x.dtype)
+    for i, phase in enumerate(phases):
+        every = tuple(slice(a, None, s) for a, s in zip(phase, stride))
+        part = x[(slice(None), slice(None)) + every]  # (n, c_in, *sub)
+        part = part.reshape((n, groups, c_in_g) + part.shape[2:])  # (n, groups, c_in_g, *sub)
+        target = xs[(i, slice(None), slice(None)) + tuple(slice(0, m) for m in part.shape[3:])]
+        target[...] = np.moveaxis(part, 2, -1).swapaxes(0, 1)  # (groups, n, *sub, c_in_g)
+    positions = n * math.prod(grid)
+    xs = xs.reshape(len(phases), groups, positions, c_in_g)
+
+    # A tap's shift, in flattened positions.
+    row_strides = [math.prod(grid[j + 1 :]) for j in range(len(grid))]
+    offsets = [sum(s * r for s, r in zip(shift, row_strides)) for shift in shift_of]
+    length = positions - max(offsets)  # every kept output position is below this
+    # (groups, taps, c_in_g, c_out_g): W_t for each group, ready for X @ W_t.
+    w_taps = np.ascontiguousarray(
+        weight.reshape(groups, c_out_g, c_in_g, len(taps)).transpose(0, 3, 2, 1)
+    )
+    y = np.empty((groups, positions, c_out_g), dtype=np.result_type(x, weight))
+    gemm = {np.dtype(np.float32): blas.sgemm, np.dtype(np.float64): blas.dgemm}.get(y.dtype)
+    for g in range(groups):
+        y_g = y[g, :length]  # (length, c_out_g)
+        for t, (phase, offset) in enumerate(zip(phase_of, offsets)):
+            x_t = xs[phases.index(phase), g, offset : offset + length]  # (length, c_in_g)
+            if gemm is not None:
+                # Fortran view of the same memory: Y^T (c_out_g, length) += W_t^T @ X_t^T.
+                gemm(1.0, w_taps[g, t].T, x_t.T, beta=float(t > 0), c=y_g.T, overwrite_c=True)
+            elif t == 0:
+                np.matmul(x_t, w_taps[g, t], out=y_g)
+            else:
+                y_g += x_t @ w_taps[g, t]
+    y = y.reshape((groups, n) + grid + (c_out_g,))
+    kept = tuple(slice(0, o) for o in out)
+    y = y[(slice(None), slice(None)) + kept]  # (groups, n, *out, c_out_g)
+    y = np.moveaxis(y, -1, 2).swapaxes(0, 1)  # (n, groups, c_out_g, *out)
+    return np.ascontiguousarray(y).reshape((n, c_out) + out)
+
+
+def _pointwise(
+    x: np.ndarray,
+    weight: np.ndarray,
+    stride: Sequence[int],
+    groups: int,
+    out: tuple[int, ...],
+) -> np.ndarray:
+    """A 1x1 kernel: ``y[n] = W @ x[n]`` per group, in channels-first order."""
+    n = x.shape[0]
+    c_out, c_in_g = weight.shape[:2]
+    c_out_g = c_out // groups
+    picked = x[(slice(None), slice(None)) + tuple(slice(0, o * s, s) for o, s in zip(out, stride))]
+    picked = picked.reshape(n, groups, c_in_g, math.prod(out))  # (n, groups, c_in_g, positions)
+    filters = weight.reshape(groups, c_out_g, c_in_g)
+    y = np.empty((n, groups, c_out_g, math.prod(out)), dtype=np.result_type(x, weight))
+    for g in range(groups):
+        np.matmul(filters[g], picked[:, g], out=y[:, g])  # (n, c_out_g, positions)
+    return y.reshape((n, c_out) + out)

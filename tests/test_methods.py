@@ -1,0 +1,292 @@
+"""Every convolution algorithm against the loop and PyTorch; the cost model's choices."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from conftest import assert_close, random_array, torch_conv
+
+import convlib
+from convlib.methods import (
+    ALL_METHODS,
+    METHODS,
+    SPECIALISED_METHODS,
+    choose_conv_method,
+    method_supports,
+)
+
+CONV = {1: convlib.conv1d, 2: convlib.conv2d, 3: convlib.conv3d}
+FAST = [name for name in ALL_METHODS if name != "loop"]
+
+
+def random_setting(rng, nd, method):
+    """Random sizes, stride, dilation, groups and padding that ``method`` supports."""
+    if method in ("winograd", "winograd4"):
+        kernel, stride, dilation = (3, 3), (1, 1), (1, 1)
+    else:
+        kernel = tuple(int(k) for k in rng.integers(1, 5, size=nd))
+        stride = tuple(int(s) for s in rng.integers(1, 4, size=nd))
+        dilation = tuple(int(d) for d in rng.integers(1, 3, size=nd))
+    groups = int(rng.choice([1, 2, 3]))
+    c_in_g = 1 if method == "depthwise" else int(rng.integers(1, 4))
+    c_out = groups * int(rng.integers(1, 4))
+    padding = tuple(int(p) for p in rng.integers(0, 3, size=nd))
+    sizes = tuple(
+        int(d * (k - 1) + 1 + rng.integers(0, 8)) for k, d in zip(kernel, dilation)
+    )  # at least the dilated kernel
+    batch = int(rng.integers(1, 3))
+    return dict(
+        x_shape=(batch, groups * c_in_g) + sizes,
+        w_shape=(c_out, c_in_g) + kernel,
+        settings=dict(stride=stride, padding=padding, dilation=dilation, groups=groups),
+    )
+
+
+def dtypes_for(method):
+    return (np.float64, np.float32) if method in ("fft", "winograd", "winograd4") else (
+        np.float64, np.float32, np.int64,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("method", FAST)
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_every_method_matches_the_loop(rng, method, nd):
+    """Seeded grids of shapes, strides, dilations, groups and paddings, per dtype."""
+    if method in ("winograd", "winograd4") and nd != 2:
+        pytest.skip("Winograd F(m x m, 3x3) is 2-D")
+    for _ in range(12 if nd == 2 else 5):
+        case = random_setting(rng, nd, method)
+        for dtype in dtypes_for(method):
+            x = random_array(rng, case["x_shape"], dtype)
+            w = random_array(rng, case["w_shape"], dtype)
+            reference = CONV[nd](x, w, method="loop", **case["settings"])
+            result = CONV[nd](x, w, method=method, **case["settings"])
+            assert_close(result, reference, reference.dtype)
+
+
+@pytest.mark.parametrize("method", FAST)
+def test_every_method_matches_torch(rng, method):
+    """Larger layers, float32 and float64, against torch.nn.functional.conv2d."""
+    layers = [
+        ((2, 16, 15, 13), (24, 16, 3, 3), dict(padding=1)),
+        ((2, 8, 20, 20), (8, 1, 5, 5), dict(padding=2, groups=8)),
+        ((1, 6, 23, 19), (4, 3, 3, 3), dict(padding=(1, 0), groups=2)),
+        ((2, 4, 33, 31), (6, 4, 7, 7), dict(padding=3, stride=2)),
+        ((1, 3, 40, 40), (2, 3, 9, 9), dict(padding=8, dilation=2)),
+        ((1, 12, 9, 9), (12, 1, 3, 3), dict(padding=1, groups=12)),
+        ((3, 32, 6, 6), (40, 32, 1, 1), dict()),
+    ]
+    checked = 0
+    for x_shape, w_shape, settings in layers:
+        stride = (settings.get("stride", 1),) * 2
+        dilation = (settings.get("dilation", 1),) * 2
+        groups = settings.get("groups", 1)
+        padding = settings.get("padding", 0)
+        pad = padding if isinstance(padding, tuple) else (padding, padding)
+        padded = x_shape[:2] + tuple(s + 2 * p for s, p in zip(x_shape[2:], pad))
+        if method_supports(method, padded, w_shape, stride, dilation, groups, np.float32):
+            continue
+        for dtype in (np.float32, np.float64):
+            x = random_array(rng, x_shape, dtype)
+            w = random_array(rng, w_shape, dtype)
+            expected = torch_conv(
+                x, w, stride=stride, pads=((pad[0],) * 2, (pad[1],) * 2), dilation=dilation,
+                groups=groups,
+            )  # fmt: skip
+            assert_close(convlib.conv2d(x, w, method=method, **settings), expected, dtype)
+        checked += 1
+    assert checked >= 2
+
+
+@pytest.mark.parametrize("method", FAST)
+def test_float32_error_is_within_the_target(rng, method):
+    """Max abs error <= 1e-4 of the largest output of a float64 reference, on a real layer."""
+    x64 = rng.standard_normal((2, 64, 20, 20))
+    groups = 64 if method == "depthwise" else 1
+    w64 = rng.standard_normal((64, 64 // groups, 3, 3)) / 8
+    reference = F.conv2d(torch.from_numpy(x64), torch.from_numpy(w64), padding=1, groups=groups)
+    reference = reference.numpy()
+    y = convlib.conv2d(
+        x64.astype(np.float32), w64.astype(np.float32), padding=1, groups=groups, method=method
+    )
+    error = np.max(np.abs(y - reference)) / np.max(np.abs(reference))
+    assert error <= 1e-4
+    # The direct methods only reorder float32 sums: far below the bound.
+    if method in ("gemm", "shifted", "depthwise"):
+        assert error <= 1e-5
+
+
+def test_integers_beyond_float64_stay_exact_with_every_exact_method():
+    x = np.full((1, 1, 3, 3), 2**26, dtype=np.int64)
+    w = np.full((1, 1, 2, 2), 2**26, dtype=np.int64)
+    w[0, 0, 1, 1] = 1
+    expected = 3 * 2**52 + 2**26  # not representable in float64
+    for method in ("auto", *METHODS):
+        assert int(convlib.conv2d(x, w, method=method)[0, 0, 0, 0]) == expected
+    xd = np.full((1, 2, 3, 3), 2**26, dtype=np.int64)
+    wd = np.concatenate([w, w])
+    assert int(convlib.conv2d(xd, wd, groups=2, method="depthwise")[0, 1, 0, 0]) == expected
+
+
+@pytest.mark.parametrize(
+    "method,kwargs,message",
+    [
+        ("winograd", dict(w_shape=(2, 2, 5, 5)), "needs a 3x3 kernel, got \\(5, 5\\)"),
+        ("winograd4", dict(stride=2), "needs stride 1 and dilation 1"),
+        ("winograd", dict(dilation=2), "needs stride 1 and dilation 1"),
+        ("winograd", dict(dtype=np.int64), "integer inputs would not stay exact"),
+        ("fft", dict(dtype=np.int32), "integer inputs would not stay exact"),
+        ("depthwise", dict(), "needs groups == c_in"),
+    ],
+)
+def test_specialised_methods_refuse_what_they_cannot_do(method, kwargs, message):
+    w_shape = kwargs.pop("w_shape", (2, 2, 3, 3))
+    dtype = kwargs.pop("dtype", np.float32)
+    x = np.ones((1, 2, 9, 9), dtype=dtype)
+    w = np.ones(w_shape, dtype=dtype)
+    with pytest.raises(ValueError, match=f"conv2d: method='{method}' cannot compute.*{message}"):
+        convlib.conv2d(x, w, method=method, **kwargs)
+    with pytest.raises(ValueError, match="correlate_"):
+        stride = (kwargs.get("stride", 1),) * 2
+        dilation = (kwargs.get("dilation", 1),) * 2
+        SPECIALISED_METHODS[method](x, w, stride, dilation, 1)
+
+
+def test_results_do_not_share_scratch_memory(rng):
+    """The workspace is reused between calls; results handed out must not be."""
+    for method in FAST:
+        groups = 4 if method == "depthwise" else 1
+        x1, x2 = random_array(rng, (2, 4, 10, 10), np.float32), random_array(rng, (2, 4, 10, 10))
+        w = random_array(rng, (4, 4 // groups, 3, 3), np.float32)
+        y1 = convlib.conv2d(x1, w, groups=groups, method=method)
+        kept = y1.copy()
+        convlib.conv2d(x2.astype(np.float32), w, groups=groups, method=method)
+        np.testing.assert_array_equal(y1, kept)
+
+
+def test_threads_give_the_same_result(rng, monkeypatch):
+    x = random_array(rng, (2, 8, 30, 30), np.float32)
+    w = random_array(rng, (8, 1, 3, 3), np.float32)
+    results = {}
+    for threads in ("1", "2"):
+        monkeypatch.setenv("CONVLIB_NUM_THREADS", threads)
+        results[threads] = [
+            convlib.conv2d(x, w, groups=8, padding=1, method=m) for m in ("depthwise", "fft")
+        ]
+    for one, two in zip(results["1"], results["2"]):
+        np.testing.assert_array_equal(one, two)
+
+
+def test_methods_run_concurrently_from_threads(rng):
+    """Per-thread scratch: two threads convolving at once do not corrupt each other."""
+    x = random_array(rng, (2, 16, 24, 24), np.float32)
+    w = random_array(rng, (16, 16, 3, 3), np.float32)
+    expected = convlib.conv2d(x, w, padding=1, method="gemm")
+    failures = []
+
+    def work():
+        for _ in range(5):
+            y = convlib.conv2d(x, w, padding=1, method="winograd4")
+            if np.max(np.abs(y - expected)) > 1e-4 * np.max(np.abs(expected)):
+                failures.append(True)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+
+
+# --- The cost model -------------------------------------------------------------------------
+
+CLEAR_WINNERS = [
+    # A large kernel on a single-channel image: O(L log L) against O(L k^2).
+    ((1, 1, 512, 512), (1, 1, 31, 31), dict(padding=15), "fft"),
+    ((1, 128, 56, 56), (128, 1, 31, 31), dict(padding=15, groups=128), "fft"),
+    # ResNet's 3x3 layers: Winograd's 4x fewer multiplications in BLAS.
+    ((8, 64, 56, 56), (64, 64, 3, 3), dict(padding=1), "winograd4"),
+    ((8, 256, 14, 14), (256, 256, 3, 3), dict(padding=1), "winograd4"),
+    # A 1x1 kernel is one matrix product: no window to gather.
+    ((8, 64, 56, 56), (256, 64, 1, 1), dict(), "shifted"),
+    # One channel per group: no matrix product worth calling.
+    ((8, 128, 56, 56), (128, 1, 3, 3), dict(padding=1, groups=128), "depthwise"),
+    # Three input channels: one tap's product (K = 3) wastes BLAS; im2col's K = 147 does not.
+    ((8, 3, 224, 224), (64, 3, 7, 7), dict(padding=3, stride=2), "gemm"),
+]
+
+
+@pytest.mark.parametrize("x_shape,w_shape,settings,winner", CLEAR_WINNERS)
+def test_auto_picks_the_clear_winner(x_shape, w_shape, settings, winner):
+    method, counts = choose_conv_method(x_shape, w_shape, **settings)
+    assert method == winner
+    assert set(counts) == set(ALL_METHODS)
+    runner_up = min(c.cost for name, c in counts.items() if name not in (winner, "loop"))
+    assert counts[winner].cost < runner_up
+    assert counts["loop"].cost > 10 * counts[winner].cost
+
+
+@pytest.mark.parametrize("x_shape,w_shape,settings,winner", CLEAR_WINNERS)
+def test_integers_never_go_to_rounding_methods(x_shape, w_shape, settings, winner):
+    for dtype in ("int64", "int32", "uint8"):
+        method, counts = choose_conv_method(x_shape, w_shape, dtype=dtype, **settings)
+        assert method in ("gemm", "shifted", "depthwise")
+        assert counts["fft"].reason is not None
+
+
+def test_auto_runs_the_chosen_method(monkeypatch, rng):
+    calls = []
+    original = convlib.methods.ALL_METHODS["fft"]
+
+    def spy(*args):
+        calls.append("fft")
+        return original(*args)
+
+    monkeypatch.setitem(convlib.methods.ALL_METHODS, "fft", spy)
+    x = random_array(rng, (1, 1, 64, 64), np.float32)
+    w = random_array(rng, (1, 1, 21, 21), np.float32)
+    assert choose_conv_method(x.shape, w.shape, padding=10)[0] == "fft"
+    y = convlib.conv2d(x, w, padding=10)
+    assert calls == ["fft"]
+    expected = torch_conv(x, w, pads=((10, 10), (10, 10)))
+    assert_close(y, expected, np.float32)
+
+
+def test_counts_are_the_operation_counts():
+    _, counts = choose_conv_method((2, 8, 10, 10), (4, 8, 3, 3), padding=1)
+    direct = 2 * 4 * 10 * 10 * 8 * 9
+    assert counts["gemm"].blas_multiply_adds == direct
+    # F(2x2, 3x3): 16 products per 2x2 outputs instead of 36; F(4x4, 3x3): 36 per 16 (+ overhang).
+    assert counts["winograd"].blas_multiply_adds == direct * 16 / 36
+    assert counts["winograd4"].blas_multiply_adds == 2 * 9 * 36 * 4 * 8
+    assert counts["depthwise"].reason is not None and counts["depthwise"].cost == np.inf
+
+
+def test_choose_conv_method_checks_its_arguments():
+    with pytest.raises(ValueError, match=r"choose_conv_method: w_shape=.*groups=2"):
+        choose_conv_method((1, 3, 8, 8), (4, 3, 3, 3), groups=2)
+    with pytest.raises(ValueError, match="choose_conv_method: x_shape must be"):
+        choose_conv_method((8, 8), (3, 3))
+    with pytest.raises(ValueError, match="choose_conv_method: stride must be positive"):
+        choose_conv_method((1, 1, 8, 8), (1, 1, 3, 3), stride=0)
+
+
+def test_transposed_and_backward_use_the_fast_methods(rng):
+    """conv_transpose2d and conv2d_backward go through auto; check them on a large kernel."""
+    x = random_array(rng, (1, 2, 40, 40), np.float32)
+    w = random_array(rng, (2, 3, 15, 15), np.float32)
+    y = convlib.conv_transpose2d(x, w, padding=7)
+    expected = F.conv_transpose2d(torch.from_numpy(x), torch.from_numpy(w), padding=7).numpy()
+    assert_close(y, expected, np.float32)
+    wf = random_array(rng, (3, 2, 15, 15), np.float32)
+    g = random_array(rng, (1, 3, 40, 40), np.float32)
+    xt = torch.from_numpy(x).requires_grad_()
+    wt = torch.from_numpy(wf).requires_grad_()
+    F.conv2d(xt, wt, padding=7).backward(torch.from_numpy(g))
+    gx, gw, _ = convlib.conv2d_backward(x, wf, g, padding=7)
+    assert_close(gx, xt.grad.numpy(), np.float32)
+    assert_close(gw, wt.grad.numpy(), np.float32)
