@@ -114,3 +114,13 @@ def test_hypothesis(stride, dilation, groups, kh, kw, pad, extra, seed):
     )
     for actual, reference in zip(got, expected):
         assert_close(actual, reference, np.float64)
+
+
+def test_nested_lists_and_float32():
+    gx, gw, gb = convlib.conv2d_backward([[[[1, 2], [3, 4]]]], [[[[1]]]], [[[[1, 1], [1, 1]]]])
+    assert gx.tolist() == [[[[1, 1], [1, 1]]]] and gw.tolist() == [[[[10]]]] and gb.tolist() == [4]
+    x32 = np.ones((1, 1, 3, 3), np.float32)
+    got = convlib.conv2d_backward(
+        x32, np.ones((1, 1, 2, 2), np.float32), np.ones((1, 1, 2, 2), np.float32)
+    )
+    assert [g.dtype for g in got] == [np.float32] * 3

@@ -114,3 +114,9 @@ def test_nhwc_matches_nchw(rng):
         y_last = pool(x.transpose(0, 2, 3, 1), 3, stride=2, padding=1, ceil_mode=True,
                       data_format="NHWC")  # fmt: skip
         assert_close(y_last, y.transpose(0, 2, 3, 1), np.float64)
+
+
+def test_nested_lists():
+    x = [[[[1, 2], [3, 4]]]]
+    assert convlib.max_pool2d(x, 2).tolist() == [[[[4]]]]
+    assert convlib.avg_pool2d(x, 2).tolist() == [[[[2.5]]]]

@@ -71,3 +71,8 @@ def test_dtypes():
         ).dtype
         == np.float32
     )
+
+
+def test_nested_lists():
+    y = convlib.separable_conv2d([[[[1, 2], [3, 4]]]], [[[[1, 1], [1, 1]]]], [[[[2]]]])
+    assert y.tolist() == [[[[20]]]]

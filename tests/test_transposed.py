@@ -126,3 +126,37 @@ def test_adjoint_identity(case):
     assert back.shape == x.shape
     lhs, rhs = np.vdot(conv, y), np.vdot(x, back)
     assert abs(lhs - rhs) <= 1e-10 * max(1.0, np.abs(conv).sum() * np.abs(y).max())
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3])
+@pytest.mark.parametrize("kernel", [(3, 3), (2, 2), (4, 3)], ids=str)
+def test_conv_transpose2d_matches_tensorflow(tf, rng, kernel, stride):
+    """tf.nn.conv2d_transpose for "VALID" and "SAME", as convlib padding and output_padding."""
+    x = random_array(rng, (2, 4, 5, 3))  # NHWC
+    filters = random_array(rng, kernel + (2, 3))  # TF: (kh, kw, C_out, C_in)
+    weight = filters.transpose(3, 2, 0, 1)  # (C_in, C_out, kh, kw)
+    kh, kw = kernel
+    # VALID: the full output, plus stride - 1 rows/columns picked by output_shape.
+    for extra in range(stride):
+        shape = (2, 3 * stride + kh + extra, 4 * stride + kw + extra, 2)
+        expected = tf.nn.conv2d_transpose(tf.constant(x), filters, shape, stride, "VALID")
+        y = convlib.conv_transpose2d(
+            x, weight, stride=stride, output_padding=extra, data_format="NHWC"
+        )
+        assert_close(y, expected.numpy(), np.float64)
+    # SAME: the transpose of a "same" convolution from (4 * stride, 5 * stride).
+    expected = tf.nn.conv2d_transpose(tf.constant(x), filters, (2, 4 * stride, 5 * stride, 2),
+                                      stride, "SAME").numpy()  # fmt: skip
+    pads = [convlib.same_padding(n * stride, k, stride) for n, k in ((4, kh), (5, kw))]
+    output_padding = [n * stride - ((n - 1) * stride - sum(p) + k) for n, p, k in
+                      ((4, pads[0], kh), (5, pads[1], kw))]  # fmt: skip
+    y = convlib.conv_transpose2d(
+        x, weight, stride=stride, padding=pads, output_padding=output_padding, data_format="NHWC"
+    )
+    assert_close(y, expected, np.float64)
+
+
+def test_nested_lists():
+    y = convlib.conv_transpose2d([[[[1, 2], [3, 4]]]], [[[[1, 1], [1, 1]]]], stride=2)
+    assert isinstance(y, np.ndarray) and y.dtype == np.int64
+    assert y.sum() == 4 * (1 + 2 + 3 + 4)
