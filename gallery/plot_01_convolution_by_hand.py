@@ -35,7 +35,7 @@ print("kernel:\n", kernel)
 
 
 def draw_matrix(ax, values, title="", window=None, cmap="Blues"):
-    """Draw a small matrix with its numbers, optionally outlining a window (row, col, h, w)."""
+    """Draw a matrix with its numbers; outline `window` = (row, col, h, w)."""
     values = np.asarray(values)
     limit = np.abs(values).max() or 1
     shown = ax.imshow(values, cmap=cmap, vmin=-limit if values.min() < 0 else 0, vmax=limit)
@@ -70,7 +70,8 @@ def draw_matrix(ax, values, title="", window=None, cmap="Blues"):
 i, k, p, s = 4, 2, 0, 1
 by_formula = (i + 2 * p - k) // s + 1
 print(f"(i + 2p - k) // s + 1 = ({i} + 2*{p} - {k}) // {s} + 1 = {by_formula}")
-print("convlib.conv_output_size(4, 2) =", convlib.conv_output_size(i, k, stride=s, padding=p))
+by_convlib = convlib.conv_output_size(i, k, stride=s, padding=p)
+print("convlib.conv_output_size(4, 2) =", by_convlib)
 
 # %%
 # Each output cell, step by step
@@ -87,7 +88,8 @@ for r in range(h_out):
     for c in range(w_out):
         window = image[r : r + 2, c : c + 2]
         products = window * kernel
-        terms = " + ".join(f"{a}*({b})" for a, b in zip(window.ravel(), kernel.ravel()))
+        pairs = zip(window.ravel(), kernel.ravel())
+        terms = " + ".join(f"{a}*({b})" for a, b in pairs)
         steps.append((r, c, products.sum()))
         print(f"out[{r}, {c}] = {terms} = {products.sum()}")
 
@@ -103,7 +105,8 @@ plt.show()
 # amount (printed below). The kernel subtracts the bottom row from the top row,
 # two columns wide, so all nine sums are equal.
 
-print("bottom row minus top row, everywhere:", np.unique(image[1:] - image[:-1]))
+steps_down = image[1:] - image[:-1]  # each value minus the one above it
+print("bottom row minus top row, everywhere:", np.unique(steps_down))
 
 # %%
 # One function, many libraries
@@ -115,7 +118,7 @@ print("bottom row minus top row, everywhere:", np.unique(image[1:] - image[:-1])
 
 
 def correlate_by_hand(image, kernel):
-    """Valid cross-correlation of a 2-D image with a 2-D kernel, one window at a time."""
+    """Valid cross-correlation of a 2-D image with a 2-D kernel, by loops."""
     kh, kw = kernel.shape
     h_out = image.shape[0] - kh + 1
     w_out = image.shape[1] - kw + 1
@@ -152,26 +155,27 @@ def convolve_by_hand(image, kernel):
 
 x = image[None, None]  # (n, c_in, h, w) = (1, 1, 4, 4)
 w = kernel[None, None]  # (c_out, c_in, kh, kw) = (1, 1, 2, 2)
-results = {
-    "cross-correlation": {
-        "by hand": correlate_by_hand(image, kernel),
-        "convlib.correlate2d": convlib.correlate2d(image, kernel, mode="valid"),
-        "convlib.conv2d": convlib.conv2d(x, w)[0, 0],
-        "scipy.signal.correlate2d": scipy.signal.correlate2d(image, kernel, mode="valid"),
-        "torch conv2d": torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w))[0, 0].numpy(),
-    },
-    "true convolution": {
-        "by hand": convolve_by_hand(image, kernel),
-        "convlib.convolve2d": convlib.convolve2d(image, kernel, mode="valid"),
-        "scipy.signal.convolve2d": scipy.signal.convolve2d(image, kernel, mode="valid"),
-    },
+x_torch, w_torch = torch.tensor(x), torch.tensor(w)
+
+correlations = {
+    "by hand": correlate_by_hand(image, kernel),
+    "convlib.correlate2d": convlib.correlate2d(image, kernel, "valid"),
+    "convlib.conv2d": convlib.conv2d(x, w)[0, 0],
+    "scipy correlate2d": scipy.signal.correlate2d(image, kernel, "valid"),
+    "torch conv2d": torch.nn.functional.conv2d(x_torch, w_torch)[0, 0].numpy(),
 }
+convolutions = {
+    "by hand": convolve_by_hand(image, kernel),
+    "convlib.convolve2d": convlib.convolve2d(image, kernel, "valid"),
+    "scipy convolve2d": scipy.signal.convolve2d(image, kernel, "valid"),
+}
+results = {"cross-correlation": correlations, "true convolution": convolutions}
 for operation, by_tool in results.items():
-    reference = by_tool["by hand"]
     print(f"{operation}:")
     for tool, result in by_tool.items():
-        assert np.array_equal(result, reference), (tool, result)
-        print(f"  {tool:26s} {np.unique(result)} everywhere, shape {result.shape}")
+        assert np.array_equal(result, by_tool["by hand"]), (tool, result)
+        values = np.unique(result)
+        print(f"  {tool:20s} {values} everywhere, shape {result.shape}")
 
 # %%
 # Integers in, integers out: every tool agrees exactly within each
@@ -238,8 +242,11 @@ plt.show()
 # not a law: padding with zeros so that ``o = i`` ("same" padding) keeps the
 # size, and a stride larger than one shrinks it further. The table checks the
 # formula against the shape :func:`convlib.conv2d` returns for several
-# settings (``"same"`` pads one zero row and column after the image for this
-# even-sized kernel, as TensorFlow does).
+# settings. For this even-sized kernel ``"same"`` needs an odd amount of
+# padding, and convlib puts the extra row and column after the image (printed
+# below as ``(before, after)``), following TensorFlow's rule, which the
+# :ref:`Keras tutorial <sphx_glr_auto_examples_plot_04_keras_conv2d.py>` checks
+# against TensorFlow itself.
 
 print(f"{'padding':>8} {'stride':>6} {'formula':>8} {'conv2d shape':>13}")
 for padding, stride in [(0, 1), (1, 1), (0, 2), ("same", 1)]:
@@ -247,13 +254,14 @@ for padding, stride in [(0, 1), (1, 1), (0, 2), ("same", 1)]:
     shape = convlib.conv2d(x, w, stride=stride, padding=padding).shape[2:]
     assert shape == (size, size)
     print(f"{padding!s:>8} {stride:>6} {size:>8} {shape!s:>13}")
+print("'same' padding (before, after) per axis:", convlib.same_padding(4, 2))
 
 # %%
 # Where next
 # ----------
 #
-# The next tutorial writes the loop for whole batches of colour images with
-# many filters, with stride and padding, and checks it against Keras and
-# PyTorch.
+# :ref:`The next tutorial <sphx_glr_auto_examples_plot_02_numpy_from_scratch.py>`
+# writes the loop for whole batches of colour images with many filters, with
+# stride and padding, and checks it against Keras and PyTorch.
 
 # sphinx_gallery_thumbnail_number = 1

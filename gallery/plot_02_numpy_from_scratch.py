@@ -199,7 +199,7 @@ for ch, name in enumerate(["red", "green", "blue"]):
     axes[ch, 1].imshow(rgb_filter[:, :, ch], cmap="RdBu", vmin=-weight_limit, vmax=weight_limit)
     axes[ch, 1].set_title(f"filter[:, :, {ch}] ({name})")
     axes[ch, 2].imshow(per_channel[ch], cmap="RdBu", vmin=-limit, vmax=limit)
-    axes[ch, 2].set_title(f"{name} channel * its slice")
+    axes[ch, 2].set_title(f"{name} channel, its slice applied")
 axes[0, 3].imshow(photo)
 axes[0, 3].set_title("the colour image")
 axes[1, 3].imshow(feature_map, cmap="RdBu", vmin=-limit, vmax=limit)

@@ -48,13 +48,31 @@ print("photo:", photo.shape, photo.dtype, " grayscale:", gray.shape, gray.dtype)
 #   weight is 1/25 and the weights add up to one, so flat regions keep their
 #   brightness while details are averaged away.
 
-laplacian = np.array([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
-sobel_x = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+laplacian = np.array(
+    [
+        [0.0, 1.0, 0.0],
+        [1.0, -4.0, 1.0],
+        [0.0, 1.0, 0.0],
+    ]
+)
+sobel_x = np.array(
+    [
+        [1.0, 0.0, -1.0],
+        [2.0, 0.0, -2.0],
+        [1.0, 0.0, -1.0],
+    ]
+)
 sobel_y = sobel_x.T
 box_blur = np.full((5, 5), 1 / 25)
-kernels = {"laplacian": laplacian, "sobel_x": sobel_x, "sobel_y": sobel_y, "box_blur": box_blur}
+kernels = {
+    "laplacian": laplacian,
+    "sobel_x": sobel_x,
+    "sobel_y": sobel_y,
+    "box_blur": box_blur,
+}
 for name, kernel in kernels.items():
-    print(f"{name:9s} shape {kernel.shape}, weights sum to {kernel.sum():g}")
+    print(f"{name}: shape {kernel.shape}, weights sum to {kernel.sum():g}")
+    print(kernel.round(2))
 
 # %%
 # SciPy and convlib, side by side
@@ -67,25 +85,27 @@ for name, kernel in kernels.items():
 # same convolution with ``mode="same"`` (output of the input's size) and
 # ``boundary="symm"``, SciPy-signal's name for the same mirroring.
 
-by_scipy = {name: scipy.ndimage.convolve(gray, k) for name, k in kernels.items()}
-by_convlib = {
-    name: convlib.convolve2d(gray, k, mode="same", boundary="symm") for name, k in kernels.items()
-}
+by_scipy, by_convlib = {}, {}
+for name, k in kernels.items():
+    by_scipy[name] = scipy.ndimage.convolve(gray, k)
+    by_convlib[name] = convlib.convolve2d(gray, k, mode="same", boundary="symm")
+
 for name in kernels:
-    difference = np.abs(by_scipy[name] - by_convlib[name]).max()
-    scale = np.abs(by_scipy[name]).max()
-    print(f"{name:9s} max |scipy.ndimage - convlib| = {difference:.1e}  (largest {scale:.2f})")
-    np.testing.assert_allclose(by_convlib[name], by_scipy[name], rtol=1e-12, atol=1e-12 * scale)
+    ours, theirs = by_convlib[name], by_scipy[name]
+    difference = np.abs(ours - theirs).max()
+    scale = np.abs(theirs).max()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12 * scale)
+    print(f"{name:9s} max |scipy - convlib| = {difference:.1e}  (largest {scale:.2f})")
 
 # %%
-# The differences are at the level of float64 rounding: the same numbers,
-# summed in a different order. The filtered images:
+# The differences are zero or at the level of float64 rounding: the same
+# numbers, summed in a different order. The filtered images:
 
 edges = np.hypot(by_convlib["sobel_x"], by_convlib["sobel_y"])  # edge strength
 
 
 def show(ax, picture, title, cmap="gray", symmetric=False):
-    """Show an image; clip to the 99.5th percentile so a few extreme pixels do not wash it out."""
+    """Show an image, clipped to the 99.5th percentile of its magnitude."""
     limit = np.percentile(np.abs(picture), 99.5)
     low = -limit if symmetric else (0 if picture.min() >= 0 else -limit)
     ax.imshow(picture, cmap=cmap, vmin=low, vmax=limit)
@@ -126,16 +146,17 @@ plt.show()
 # around the image (``padding=1`` for the layer, ``mode="constant"`` for
 # SciPy) so that both treat the border alike:
 
+print(f"{'kernel':9s} {'same if flipped':>15} {'layer == conv':>14} {'layer == -conv':>15}")
 for name in ("laplacian", "sobel_x", "box_blur"):
     k = kernels[name]
     pad = k.shape[0] // 2
-    layer = convlib.conv2d(gray[None, None], k[None, None], padding=pad)[0, 0]  # (h, w)
+    x, w = gray[None, None], k[None, None]  # (n, c, h, w) and (c_out, c_in, kh, kw)
+    layer = convlib.conv2d(x, w, padding=pad)[0, 0]  # (h, w)
     true_conv = scipy.ndimage.convolve(gray, k, mode="constant", cval=0.0)
     same = np.allclose(layer, true_conv, rtol=1e-12, atol=1e-12)
     negated = np.allclose(layer, -true_conv, rtol=1e-12, atol=1e-12)
     flip_invariant = np.array_equal(k[::-1, ::-1], k)
-    print(f"{name:9s} kernel unchanged by the flip: {flip_invariant!s:5s}  ", end="")
-    print(f"layer == convolution: {same!s:5s}  layer == -convolution: {negated}")
+    print(f"{name:9s} {flip_invariant!s:>15} {same!s:>14} {negated!s:>15}")
 
 # %%
 # Boundary modes: why the edges differ
@@ -153,13 +174,10 @@ for name in ("laplacian", "box_blur"):
     zero_filled = scipy.ndimage.convolve(gray, k, mode="constant", cval=0.0)
     differs = ~np.isclose(mirrored, zero_filled, rtol=0, atol=1e-12)  # (h, w) of bool
     r, c = np.indices(gray.shape)
-    to_border = np.minimum.reduce([r, c, gray.shape[0] - 1 - r, gray.shape[1] - 1 - c])
-    band = to_border[differs].max() + 1  # rows/columns from the border that differ
-    print(
-        f"{name:9s} kernel {k.shape}: {differs.sum()} pixels differ, all within "
-        f"{band} pixel(s) of the border; the {gray.shape[0] - 2 * band}x"
-        f"{gray.shape[1] - 2 * band} interior is identical"
-    )
+    h, w = gray.shape
+    to_border = np.minimum.reduce([r, c, h - 1 - r, w - 1 - c])  # (h, w)
+    band = to_border[differs].max() + 1  # how deep into the image they differ
+    print(f"{name:9s} {k.shape}: {differs.sum()} pixels differ, all within {band} of the border")
     assert not differs[band:-band, band:-band].any()
 
 # %%
@@ -171,14 +189,13 @@ for name in ("laplacian", "box_blur"):
 # of the top edge (a white part of the flag) and enlarges it:
 
 mirrored = by_convlib["laplacian"]
-zero_filled = convlib.convolve2d(gray, laplacian, mode="same", boundary="fill", fillvalue=0)
-np.testing.assert_allclose(
-    zero_filled, scipy.ndimage.convolve(gray, laplacian, mode="constant"), rtol=1e-12, atol=1e-12
-)
+zero_filled = convlib.convolve2d(gray, laplacian, "same", boundary="fill")
+by_scipy_zero = scipy.ndimage.convolve(gray, laplacian, mode="constant")
+np.testing.assert_allclose(zero_filled, by_scipy_zero, rtol=1e-12, atol=1e-12)
 top_row_means = np.convolve(gray[0], np.ones(30) / 30, mode="valid")
 left = int(np.argmax(top_row_means))
 mean = top_row_means[left]
-print(f"brightest stretch of the top edge: columns {left} to {left + 29}, mean {mean:.2f}")
+print(f"brightest top-edge stretch: columns {left}-{left + 29}, mean {mean:.2f}")
 corner = (slice(0, 30), slice(left, left + 30))
 limit = np.abs(zero_filled[corner]).max()
 fig, axes = plt.subplots(1, 3, figsize=(12, 4.2), layout="constrained")
@@ -205,6 +222,6 @@ for ndimage_mode, boundary in pairs:
     a = scipy.ndimage.convolve(gray, sobel_x, mode=ndimage_mode)
     b = convlib.convolve2d(gray, sobel_x, mode="same", boundary=boundary)
     np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
-    print(f'scipy.ndimage mode="{ndimage_mode}"  ==  convlib.convolve2d boundary="{boundary}"')
+    print(f'ndimage mode="{ndimage_mode}" == convlib boundary="{boundary}"')
 
 # sphinx_gallery_thumbnail_number = 1
