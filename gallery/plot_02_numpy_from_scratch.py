@@ -40,7 +40,7 @@ rng = np.random.default_rng(1)
 
 
 def conv_step(patch, kernel):
-    """Sum of the element-wise product of an image patch and a kernel of the same shape."""
+    """Sum of the element-wise product of a patch and a same-shaped kernel."""
     return np.sum(patch * kernel)
 
 
@@ -55,7 +55,7 @@ def conv_step(patch, kernel):
 
 
 def convolution_2d(image, kernel, stride=1, pad=0):
-    """Cross-correlate a 2-D image (h, w) with a 2-D kernel (kh, kw), as a CNN layer does."""
+    """Image (h, w) and kernel (kh, kw) -> (h_out, w_out), as a CNN layer."""
     h, w = image.shape
     kh, kw = kernel.shape
     padded = np.pad(image, pad, mode="constant", constant_values=0)
@@ -66,7 +66,8 @@ def convolution_2d(image, kernel, stride=1, pad=0):
         top = r * stride
         for c in range(w_out):
             left = c * stride
-            out[r, c] = conv_step(padded[top : top + kh, left : left + kw], kernel)
+            patch = padded[top : top + kh, left : left + kw]
+            out[r, c] = conv_step(patch, kernel)
     return out
 
 
@@ -77,16 +78,23 @@ def convolution_2d(image, kernel, stride=1, pad=0):
 
 image = np.zeros((7, 7))
 image[1:6, 2:5] = 1.0
-sobel_x = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+sobel_x = np.array(
+    [
+        [1.0, 0.0, -1.0],
+        [2.0, 0.0, -2.0],
+        [1.0, 0.0, -1.0],
+    ]
+)
+x = image[None, None]  # convlib.conv2d takes batches: (n, c_in, h, w)
+w = sobel_x[None, None]  # and stacks of kernels: (c_out, c_in, kh, kw)
 
-settings = [(1, 0), (1, 1), (2, 1)]  # (stride, pad)
 outputs = {}
-for stride, pad in settings:
+for stride, pad in [(1, 0), (1, 1), (2, 1)]:
     ours = convolution_2d(image, sobel_x, stride=stride, pad=pad)
-    theirs = convlib.conv2d(image[None, None], sobel_x[None, None], stride=stride, padding=pad)
-    np.testing.assert_allclose(ours, theirs[0, 0], rtol=1e-12, atol=1e-12)
+    theirs = convlib.conv2d(x, w, stride=stride, padding=pad)[0, 0]
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
     outputs[stride, pad] = ours
-    print(f"stride={stride}, pad={pad}: output {ours.shape}, equal to convlib.conv2d")
+    print(f"stride={stride}, pad={pad}: output {ours.shape}, same as convlib")
 
 
 def draw_matrix(ax, values, title, cmap="RdBu"):
@@ -120,14 +128,16 @@ plt.show()
 # The three cases above use small whole numbers. On random data, with more
 # settings, the loop still matches :func:`convlib.conv2d` to float64 rounding:
 
-x = rng.standard_normal((11, 9))
+noise = rng.standard_normal((11, 9))
 kern = rng.standard_normal((4, 3))
 for stride in (1, 2, 3):
     for pad in (0, 1, 2):
-        ours = convolution_2d(x, kern, stride, pad)
-        theirs = convlib.conv2d(x[None, None], kern[None, None], stride=stride, padding=pad)[0, 0]
-        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12 * np.abs(theirs).max())
-print("9 stride/pad settings on an (11, 9) image and a (4, 3) kernel: all equal")
+        ours = convolution_2d(noise, kern, stride, pad)
+        x, w = noise[None, None], kern[None, None]
+        theirs = convlib.conv2d(x, w, stride=stride, padding=pad)[0, 0]
+        scale = np.abs(theirs).max()
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12 * scale)
+print("9 stride/pad settings, (11, 9) image, (4, 3) kernel: all equal")
 
 # %%
 # One colour image, one filter
@@ -143,19 +153,20 @@ print("9 stride/pad settings on an (11, 9) image and a (4, 3) kernel: all equal"
 
 
 def convolution_rgb(image, kernel, stride=1, pad=0):
-    """Image (h, w, c) and one filter (kh, kw, c) -> one output channel (h_out, w_out)."""
+    """Image (h, w, c) and one filter (kh, kw, c) -> one channel (h_out, w_out)."""
     h, w, c = image.shape
     kh, kw, kc = kernel.shape
     if kc != c:
-        raise ValueError(f"the filter has {kc} channels, the image {c}: they must match")
-    padded = np.pad(image, ((pad, pad), (pad, pad), (0, 0)))  # no padding across channels
+        raise ValueError(f"filter has {kc} channels, image {c}: they must match")
+    padded = np.pad(image, ((pad, pad), (pad, pad), (0, 0)))  # not the channels
     h_out = (h + 2 * pad - kh) // stride + 1
     w_out = (w + 2 * pad - kw) // stride + 1
     out = np.zeros((h_out, w_out), dtype=np.result_type(image, kernel))
     for r in range(h_out):
         for col in range(w_out):
-            patch = padded[r * stride : r * stride + kh, col * stride : col * stride + kw, :]
-            out[r, col] = conv_step(patch, kernel)  # sums over height, width and channels
+            top, left = r * stride, col * stride
+            patch = padded[top : top + kh, left : left + kw, :]  # (kh, kw, c)
+            out[r, col] = conv_step(patch, kernel)  # sums over all three axes
     return out
 
 
@@ -168,7 +179,7 @@ def convolution_rgb(image, kernel, stride=1, pad=0):
 
 with get_sample_data("grace_hopper.jpg") as file:
     photo = plt.imread(file)[::8, ::8] / 255.0  # (h, w, 3), values in [0, 1]
-brightness = np.array([0.299, 0.587, 0.114])  # how much red, green and blue count
+brightness = np.array([0.299, 0.587, 0.114])  # weights of red, green, blue
 rgb_filter = sobel_x[:, :, None] * brightness  # (3, 3, 3): (kh, kw, channels)
 print("photo:", photo.shape, " filter:", rgb_filter.shape)
 
@@ -182,16 +193,22 @@ print("one filter, one output channel:", feature_map.shape)
 # ``data_format="NHWC"`` for a batch of ``(h, w, c)`` images and
 # ``kernel_format="OHWI"`` for a stack of ``(kh, kw, c)`` filters.
 
-per_channel = [convolution_2d(photo[:, :, ch], rgb_filter[:, :, ch], 1, 1) for ch in range(3)]
-np.testing.assert_allclose(sum(per_channel), feature_map, rtol=1e-12, atol=1e-12)
-by_convlib = convlib.conv2d(
-    photo[None], rgb_filter[None], padding=1, data_format="NHWC", kernel_format="OHWI"
-)  # (1, h, w, 1)
-np.testing.assert_allclose(by_convlib[0, :, :, 0], feature_map, rtol=1e-12, atol=1e-12)
+per_channel = []
+for ch in range(3):
+    one_channel = convolution_2d(photo[:, :, ch], rgb_filter[:, :, ch], 1, 1)
+    per_channel.append(one_channel)
+total = sum(per_channel)
+np.testing.assert_allclose(total, feature_map, rtol=1e-12, atol=1e-12)
+
+layouts = {"data_format": "NHWC", "kernel_format": "OHWI"}
+by_convlib = convlib.conv2d(photo[None], rgb_filter[None], padding=1, **layouts)
+print("convlib output:", by_convlib.shape)  # (1, h, w, 1)
+ours = by_convlib[0, :, :, 0]
+np.testing.assert_allclose(ours, feature_map, rtol=1e-12, atol=1e-12)
 print("sum of the three per-channel maps == the 3-D step == convlib.conv2d")
 
 fig, axes = plt.subplots(3, 4, figsize=(12, 9), layout="constrained")
-limit = np.percentile(np.abs(feature_map), 99)  # a few very strong edges would wash out the rest
+limit = np.percentile(np.abs(feature_map), 99)  # clip a few very strong edges
 weight_limit = np.abs(rgb_filter).max()
 for ch, name in enumerate(["red", "green", "blue"]):
     axes[ch, 0].imshow(photo[:, :, ch], cmap="gray", vmin=0, vmax=1)
@@ -224,18 +241,20 @@ plt.show()
 
 
 def convolution_batch(images, kernels, stride=1, pad=0):
-    """Images (n, h, w, c), filters (num_filters, kh, kw, c) -> (n, h_out, w_out, num_filters)."""
-    n = images.shape[0]
-    num_filters = kernels.shape[0]
-    maps = [
-        [convolution_rgb(images[b], kernels[f], stride, pad) for f in range(num_filters)]
-        for b in range(n)
-    ]  # n lists of num_filters maps (h_out, w_out)
-    return np.stack([np.stack(per_image, axis=-1) for per_image in maps])
+    """Images (n, h, w, c), filters (num_filters, kh, kw, c).
+
+    Returns (n, h_out, w_out, num_filters): one channel per filter.
+    """
+    outputs = []
+    for image in images:
+        maps = [convolution_rgb(image, k, stride, pad) for k in kernels]
+        outputs.append(np.stack(maps, axis=-1))  # (h_out, w_out, num_filters)
+    return np.stack(outputs)
 
 
-images = rng.standard_normal((4, 9, 9, 3)).astype(np.float32)  # (n, h, w, c)
-kernels = rng.standard_normal((8, 5, 5, 3)).astype(np.float32)  # (num_filters, kh, kw, c)
+images = rng.standard_normal((4, 9, 9, 3), dtype=np.float32)  # (n, h, w, c)
+# 8 filters of shape (kh, kw, c) = (5, 5, 3): (filters, kh, kw, c), "OHWI"
+kernels = rng.standard_normal((8, 5, 5, 3), dtype=np.float32)
 ours = convolution_batch(images, kernels, stride=1, pad=2)
 print("input  (batch, h, w, channels):           ", images.shape)
 print("filters (num_filters, kh, kw, channels):  ", kernels.shape)
@@ -254,18 +273,25 @@ assert ours.shape[-1] == kernels.shape[0]
 # axes by name. Keras's ``padding="same"`` is the 2 pixels of padding here
 # (for a 5x5 kernel with stride 1); PyTorch takes ``padding=2`` directly.
 
-keras_layer = tf.keras.layers.Conv2D(filters=8, kernel_size=5, padding="same", use_bias=False)
+keras_layer = tf.keras.layers.Conv2D(
+    filters=8,
+    kernel_size=5,
+    padding="same",
+    use_bias=False,
+)
 keras_layer.build(images.shape)
 keras_layer.set_weights([convlib.convert_layout(kernels, "OHWI", "HWIO")])
 by_keras = keras_layer(images).numpy()
 
-torch_layer = torch.nn.Conv2d(in_channels=3, out_channels=8, kernel_size=5, padding=2, bias=False)
+torch_layer = torch.nn.Conv2d(3, 8, kernel_size=5, padding=2, bias=False)
+weight_oihw = convlib.convert_layout(kernels, "OHWI", "OIHW")
+images_nchw = convlib.convert_layout(images, "NHWC", "NCHW").copy()
 with torch.no_grad():
-    torch_layer.weight.copy_(torch.from_numpy(convlib.convert_layout(kernels, "OHWI", "OIHW")))
-    nchw = torch.from_numpy(convlib.convert_layout(images, "NHWC", "NCHW").copy())
-    by_torch = convlib.convert_layout(torch_layer(nchw).numpy(), "NCHW", "NHWC")
+    torch_layer.weight.copy_(torch.from_numpy(weight_oihw))
+    out_nchw = torch_layer(torch.from_numpy(images_nchw)).numpy()
+by_torch = convlib.convert_layout(out_nchw, "NCHW", "NHWC")
 
-by_convlib = convlib.conv2d(images, kernels, padding=2, data_format="NHWC", kernel_format="OHWI")
+by_convlib = convlib.conv2d(images, kernels, padding=2, **layouts)
 
 # %%
 # float32 arithmetic rounds every product and sum, and each library adds the
@@ -276,10 +302,10 @@ by_convlib = convlib.conv2d(images, kernels, padding=2, data_format="NHWC", kern
 
 
 def check_close(name, result, reference):
-    """Assert that float32 results agree to 1e-4 of the reference's largest magnitude."""
+    """Assert float32 agreement to 1e-4 of the reference's largest magnitude."""
     tolerance = 1e-4 * np.abs(reference).max()
     difference = np.abs(result - reference).max()
-    print(f"{name:24s} max |difference| = {difference:.2e}   tolerance = {tolerance:.2e}")
+    print(f"{name:22s} max |diff| {difference:.1e}, tolerance {tolerance:.1e}")
     np.testing.assert_allclose(result, reference, rtol=0, atol=tolerance)
 
 
@@ -302,13 +328,11 @@ check_close("loop vs convlib.conv2d", ours, by_convlib)
 almost_equal = np.float32([1.0049999]), np.float32([1.0050001])
 clearly_different = np.float32([1.001]), np.float32([1.004])
 for a, b in [almost_equal, clearly_different]:
-    rounded_says = np.allclose(np.round(a, 2), np.round(b, 2), rtol=1e-5, atol=1e-8)
-    tolerance_says = np.allclose(a, b, rtol=0, atol=1e-4 * np.abs(b).max())
-    print(
-        f"{a[0]:.7f} vs {b[0]:.7f} (difference {abs(b[0] - a[0]):.1e}):  "
-        f"rounded check says equal: {rounded_says!s:5s}  "
-        f"tolerance check says equal: {tolerance_says}"
-    )
+    a2, b2 = np.round(a, 2), np.round(b, 2)  # rounded to 2 decimals
+    rounded = np.allclose(a2, b2, rtol=1e-5, atol=1e-8)
+    tolerance = np.allclose(a, b, rtol=0, atol=1e-4 * np.abs(b).max())
+    print(f"{a[0]:.7f} vs {b[0]:.7f} (difference {abs(b[0] - a[0]):.1e})")
+    print(f"    equal by the rounded check: {rounded}, by the tolerance: {tolerance}")
 
 # %%
 # The rounded check fails the pair that agrees and passes the pair that does
