@@ -360,6 +360,7 @@ fig.text(
     ha="center",
     fontsize=10,
 )
+fig.subplots_adjust(top=0.84, bottom=0.12)
 
 # %%
 # What to take away

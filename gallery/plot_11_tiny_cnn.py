@@ -139,6 +139,7 @@ print(f"multiply-accumulates: {cost1.macs:,} + {cost2.macs:,} = {cost1.macs + co
 # response in each 2x2 block, at half the resolution.
 
 fig, axes = plt.subplots(2, 4, figsize=(9.6, 5.2), layout="constrained")
+fig.suptitle("Layer 1: six hand-made filters, after ReLU (values computed by convlib)")
 axes[0, 0].imshow(image)
 axes[0, 0].set_title("input\n128x128 RGB", fontsize=10)
 axes[1, 0].imshow(outputs["maxpool"][0, 0], cmap="magma")
@@ -149,7 +150,6 @@ for k, (ax, name) in enumerate(zip(panels, names)):
     ax.set_title(f"relu(conv1), channel {k}\n{name}", fontsize=10)
 for ax in axes.flat:
     ax.set_axis_off()
-fig.suptitle("Layer 1: six hand-made filters, after ReLU (values computed by convlib)")
 
 # %%
 # Feature maps of the second layer
