@@ -100,14 +100,15 @@ for row in rf_vgg.layers:
 # end-points (:data:`convlib.networks.PUBLISHED`); convlib reproduces each of
 # them.
 
+print(f"{'end-point':16s} {'convlib (r, S, P)':>18s} {'published':>15s}")
 for published in PUBLISHED["vgg_16"]:
-    rf = convlib.receptive_field(
-        endpoint_layers("vgg_16", published.endpoint), input_size=published.input_size
-    )
+    stack = endpoint_layers("vgg_16", published.endpoint)
+    rf = convlib.receptive_field(stack, input_size=published.input_size)
     ours = (rf.size, rf.stride, rf.padding)
-    print(f"{published.endpoint:22s} convlib (r, S, P) = {ours}, published = "
-          f"{(published.size, published.stride, published.padding)}")  # fmt: skip
-    assert ours == (published.size, published.stride, published.padding)
+    paper = (published.size, published.stride, published.padding)
+    name = published.endpoint.removeprefix("vgg_16/")
+    print(f"{name:16s} {ours!s:>18s} {paper!s:>15s}")
+    assert ours == paper
 
 # %%
 # Nested receptive fields on a photograph
