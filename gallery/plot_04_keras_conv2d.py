@@ -36,8 +36,14 @@ import convlib
 tf.keras.utils.set_random_seed(0)
 rng = np.random.default_rng(0)
 
-x = rng.standard_normal((1, 10, 10, 1)).astype(np.float32)  # (batch, height, width, channels)
-conv_layer = tf.keras.layers.Conv2D(filters=1, kernel_size=(3, 3), strides=(1, 1), padding="same")
+# (batch, height, width, channels): "NHWC"
+x = rng.standard_normal((1, 10, 10, 1), dtype=np.float32)
+conv_layer = tf.keras.layers.Conv2D(
+    filters=1,
+    kernel_size=(3, 3),
+    strides=(1, 1),
+    padding="same",
+)
 y = conv_layer(x).numpy()
 print("input shape: ", x.shape)
 print("output shape:", y.shape)
@@ -77,10 +83,10 @@ y = conv_layer(x).numpy()
 
 
 def check_close(name, result, reference):
-    """Assert that float32 results agree to 1e-4 of the reference's largest magnitude."""
+    """Assert float32 agreement to 1e-4 of the reference's largest magnitude."""
     tolerance = 1e-4 * np.abs(reference).max()
     difference = np.abs(result - reference).max()
-    print(f"{name}: max |difference| = {difference:.1e} (tolerance {tolerance:.1e})")
+    print(f"{name}: max |diff| {difference:.1e} (tolerance {tolerance:.1e})")
     np.testing.assert_allclose(result, reference, rtol=0, atol=tolerance)
 
 
@@ -123,7 +129,8 @@ y8 = layer8(x3).numpy()
 kernel8, bias8 = layer8.kernel.numpy(), layer8.bias.numpy()
 print("input", x3.shape, "-> output", y8.shape)
 print("kernel", kernel8.shape, " bias", bias8.shape)
-print("parameters:", layer8.count_params(), "=", kernel8.size, "+", bias8.size)
+n_params = layer8.count_params()
+print("parameters:", n_params, "=", kernel8.size, "+", bias8.size)
 ours8 = convlib.conv2d(x3, kernel8, bias8, padding="same", data_format="NHWC")
 check_close("Keras vs convlib, 8 filters", ours8, y8)
 
@@ -138,13 +145,20 @@ check_close("Keras vs convlib, 8 filters", ours8, y8)
 # image; TensorFlow adds it **after** the image (at the bottom and on the
 # right), none before. :func:`convlib.same_padding` computes this padding.
 
-layer_s2 = tf.keras.layers.Conv2D(filters=8, kernel_size=3, strides=2, padding="same")
+layer_s2 = tf.keras.layers.Conv2D(
+    filters=8,
+    kernel_size=3,
+    strides=2,
+    padding="same",
+)
 layer_s2.build(x3.shape)
 layer_s2.set_weights([kernel8, bias8])
 y_s2 = layer_s2(x3).numpy()
 pads = convlib.same_padding(10, 3, stride=2)
-print("stride 2, 'same': output", y_s2.shape, " padding (before, after) per axis:", pads)
-print("ceil(10 / 2) =", -(-10 // 2), " conv_output_size:", convlib.conv_output_size(10, 3, 2, pads))
+print("stride 2, 'same': output", y_s2.shape)
+print("padding (before, after) on each axis:", pads)
+print("ceil(10 / 2) =", -(-10 // 2))
+print("conv_output_size(10, 3, 2, pads) =", convlib.conv_output_size(10, 3, 2, pads))
 
 # %%
 # convlib reproduces it with ``padding="same"``, or with the padding spelled
@@ -153,14 +167,15 @@ print("ceil(10 / 2) =", -(-10 // 2), " conv_output_size:", convlib.conv_output_s
 # (the printed difference is of the size of the outputs themselves): every
 # window sits one pixel further up and left.
 
-same = convlib.conv2d(x3, kernel8, bias8, stride=2, padding="same", data_format="NHWC")
-explicit = convlib.conv2d(x3, kernel8, bias8, stride=2, padding=(pads, pads), data_format="NHWC")
-symmetric = convlib.conv2d(x3, kernel8, bias8, stride=2, padding=1, data_format="NHWC")
-check_close("Keras vs convlib padding='same'          ", same, y_s2)
-check_close("Keras vs convlib padding=((0, 1), (0, 1))", explicit, y_s2)
-print("symmetric padding=1: shape", symmetric.shape, end=", ")
-print(f"max |difference| from Keras = {np.abs(symmetric - y_s2).max():.2f}")
-assert not np.allclose(symmetric, y_s2, rtol=0, atol=1e-4 * np.abs(y_s2).max())
+nhwc = {"stride": 2, "data_format": "NHWC"}
+same = convlib.conv2d(x3, kernel8, bias8, padding="same", **nhwc)
+explicit = convlib.conv2d(x3, kernel8, bias8, padding=(pads, pads), **nhwc)
+symmetric = convlib.conv2d(x3, kernel8, bias8, padding=1, **nhwc)
+check_close("padding='same'          ", same, y_s2)
+check_close("padding=((0, 1), (0, 1))", explicit, y_s2)
+off_by = np.abs(symmetric - y_s2).max()
+print(f"padding=1: shape {symmetric.shape}, max |diff| from Keras {off_by:.2f}")
+assert off_by > 1e-4 * np.abs(y_s2).max()
 
 # %%
 # Where the windows fall, along one axis of the image, for the three
@@ -169,17 +184,19 @@ assert not np.allclose(symmetric, y_s2, rtol=0, atol=1e-4 * np.abs(y_s2).max())
 
 
 def draw_windows(ax, size, k, stride, pads, title):
-    """Draw the padded axis as a row of cells and each window as a bar beneath it."""
+    """Draw the padded axis as a row of cells, each window as a bar below."""
     before, after = pads
     for pos in range(-before, size + after):
         inside = 0 <= pos < size
-        ax.add_patch(Rectangle((pos, 0), 1, 1, fc="white" if inside else "0.8", ec="k", hatch=None))
-        ax.text(pos + 0.5, 0.5, str(pos) if inside else "0", ha="center", va="center")
+        colour, label = ("white", str(pos)) if inside else ("0.8", "0")
+        ax.add_patch(Rectangle((pos, 0), 1, 1, fc=colour, ec="k"))
+        ax.text(pos + 0.5, 0.5, label, ha="center", va="center")
     n_out = convlib.conv_output_size(size, k, stride, pads)
     for j in range(n_out):
         start = -before + j * stride
-        ax.add_patch(Rectangle((start + 0.1, -1.0 - 0.8 * j), k - 0.2, 0.6, fc=f"C{j % 10}"))
-        ax.text(start + k + 0.2, -0.7 - 0.8 * j, f"out {j}", va="center", fontsize=9)
+        y = -1.0 - 0.8 * j
+        ax.add_patch(Rectangle((start + 0.1, y), k - 0.2, 0.6, fc=f"C{j % 10}"))
+        ax.text(start + k + 0.2, y + 0.3, f"out {j}", va="center", fontsize=9)
     ax.set_xlim(-2.5, size + 3.5)
     ax.set_ylim(-1.2 - 0.8 * n_out, 1.2)
     ax.set_axis_off()
@@ -187,7 +204,8 @@ def draw_windows(ax, size, k, stride, pads, title):
 
 
 fig, axes = plt.subplots(3, 1, figsize=(8, 9.5), layout="constrained")
-draw_windows(axes[0], 10, 3, 1, convlib.same_padding(10, 3, 1), "stride 1, 'same'")
+pads_s1 = convlib.same_padding(10, 3, stride=1)
+draw_windows(axes[0], 10, 3, 1, pads_s1, "stride 1, 'same'")
 draw_windows(axes[1], 10, 3, 2, pads, "stride 2, 'same' (TensorFlow)")
 draw_windows(axes[2], 10, 3, 2, (1, 1), "stride 2, padding=1 (PyTorch)")
 plt.show()

@@ -37,7 +37,13 @@ torch.manual_seed(0)
 tf.keras.utils.set_random_seed(0)
 
 x = torch.randn(1, 1, 10, 10)  # (batch, channels, height, width)
-conv_layer = torch.nn.Conv2d(in_channels=1, out_channels=1, kernel_size=3, stride=1, padding=1)
+conv_layer = torch.nn.Conv2d(
+    in_channels=1,
+    out_channels=1,
+    kernel_size=3,
+    stride=1,
+    padding=1,
+)
 with torch.no_grad():
     y = conv_layer(x).numpy()
 print("input shape: ", tuple(x.shape))
@@ -66,10 +72,10 @@ print("weight shape:", weight.shape, " bias:", bias)
 
 
 def check_close(name, result, reference):
-    """Assert that float32 results agree to 1e-4 of the reference's largest magnitude."""
+    """Assert float32 agreement to 1e-4 of the reference's largest magnitude."""
     tolerance = 1e-4 * np.abs(reference).max()
     difference = np.abs(result - reference).max()
-    print(f"{name}: max |difference| = {difference:.1e} (tolerance {tolerance:.1e})")
+    print(f"{name}: max |diff| {difference:.1e} (tolerance {tolerance:.1e})")
     np.testing.assert_allclose(result, reference, rtol=0, atol=tolerance)
 
 
@@ -110,12 +116,12 @@ plt.show()
 
 with get_sample_data("grace_hopper.jpg") as file:
     photo = plt.imread(file)[::8, ::8].astype(np.float32) / 255.0  # (h, w, 3)
-image_nchw = convlib.convert_layout(photo[None], "NHWC", "NCHW").copy()  # (1, 3, h, w)
+image_nchw = convlib.convert_layout(photo[None], "NHWC", "NCHW").copy()
 print("photo as a PyTorch batch:", image_nchw.shape)
 
 torch_layer = torch.nn.Conv2d(3, 8, kernel_size=3, padding=1)
 with torch.no_grad():
-    by_torch = torch_layer(torch.from_numpy(image_nchw)).numpy()  # (1, 8, h, w)
+    by_torch = torch_layer(torch.from_numpy(image_nchw)).numpy()
 w_oihw = torch_layer.weight.detach().numpy()
 b = torch_layer.bias.detach().numpy()
 
@@ -124,7 +130,7 @@ keras_layer.build((None, *photo.shape))
 keras_layer.set_weights([convlib.convert_layout(w_oihw, "OIHW", "HWIO"), b])
 by_keras_nhwc = keras_layer(photo[None]).numpy()  # (1, h, w, 8)
 by_keras = convlib.convert_layout(by_keras_nhwc, "NHWC", "NCHW")
-print("PyTorch weight", w_oihw.shape, "-> Keras kernel", keras_layer.kernel.shape)
+print("PyTorch weight", w_oihw.shape, "-> Keras", keras_layer.kernel.shape)
 check_close("PyTorch vs Keras, same weights", by_keras, by_torch)
 by_convlib = convlib.conv2d(image_nchw, w_oihw, b, padding=1)
 check_close("PyTorch vs convlib            ", by_convlib, by_torch)
@@ -132,7 +138,8 @@ check_close("PyTorch vs convlib            ", by_convlib, by_torch)
 fig, axes = plt.subplots(2, 8, figsize=(13, 4.4), layout="constrained")
 for f in range(8):
     limit = np.abs(by_torch[0, f]).max()
-    for row, (maps, name) in enumerate([(by_torch, "PyTorch"), (by_keras, "Keras")]):
+    rows = [(by_torch, "PyTorch"), (by_keras, "Keras")]
+    for row, (maps, name) in enumerate(rows):
         axes[row, f].imshow(maps[0, f], cmap="RdBu", vmin=-limit, vmax=limit)
         axes[row, f].set_xticks([])
         axes[row, f].set_yticks([])
@@ -150,12 +157,19 @@ plt.show()
 # odd height and an even width; :func:`convlib.same_padding` gives the padding
 # Keras uses along each axis:
 
-keras_s2 = tf.keras.layers.Conv2D(filters=8, kernel_size=3, strides=2, padding="same")
-by_keras_s2 = convlib.convert_layout(keras_s2(photo[None]).numpy(), "NHWC", "NCHW")
+keras_s2 = tf.keras.layers.Conv2D(
+    filters=8,
+    kernel_size=3,
+    strides=2,
+    padding="same",
+)
+out_nhwc = keras_s2(photo[None]).numpy()
+by_keras_s2 = convlib.convert_layout(out_nhwc, "NHWC", "NCHW")
 h, w = photo.shape[:2]
 pad_h = convlib.same_padding(h, 3, stride=2)
 pad_w = convlib.same_padding(w, 3, stride=2)
-print(f"height {h}: pad (top, bottom) = {pad_h};  width {w}: pad (left, right) = {pad_w}")
+print(f"height {h}: pad (top, bottom) = {pad_h}")
+print(f"width  {w}: pad (left, right) = {pad_w}")
 
 # %%
 # PyTorch's ``padding="same"`` exists only for stride 1:
@@ -172,22 +186,24 @@ except ValueError as error:
 # padding is lopsided, wrong values.
 
 kernel, bias_k = keras_s2.get_weights()
+w_s2 = convlib.convert_layout(kernel, "HWIO", "OIHW").copy()
 torch_s2 = torch.nn.Conv2d(3, 8, kernel_size=3, stride=2, padding=0)
 with torch.no_grad():
-    torch_s2.weight.copy_(torch.from_numpy(convlib.convert_layout(kernel, "HWIO", "OIHW").copy()))
+    torch_s2.weight.copy_(torch.from_numpy(w_s2))
     torch_s2.bias.copy_(torch.from_numpy(bias_k))
-    padded = torch.nn.functional.pad(torch.from_numpy(image_nchw), (*pad_w, *pad_h))
+    image_t = torch.from_numpy(image_nchw)
+    padded = torch.nn.functional.pad(image_t, (*pad_w, *pad_h))
     by_torch_s2 = torch_s2(padded).numpy()
     torch_s2.padding = (1, 1)  # the tempting symmetric version
-    by_torch_sym = torch_s2(torch.from_numpy(image_nchw)).numpy()
+    by_torch_sym = torch_s2(image_t).numpy()
 
 print("Keras output", by_keras_s2.shape, " PyTorch output", by_torch_s2.shape)
 check_close("Keras 'same' vs PyTorch with F.pad", by_torch_s2, by_keras_s2)
-w_s2 = convlib.convert_layout(kernel, "HWIO", "OIHW")
-by_convlib_s2 = convlib.conv2d(image_nchw, w_s2, bias_k, stride=2, padding="same")
+s2_same = {"stride": 2, "padding": "same"}
+by_convlib_s2 = convlib.conv2d(image_nchw, w_s2, bias_k, **s2_same)
 check_close("Keras vs convlib 'same'           ", by_convlib_s2, by_keras_s2)
-print(f"symmetric padding=1: shape {by_torch_sym.shape}, ", end="")
-print(f"max |difference| from Keras = {np.abs(by_torch_sym - by_keras_s2).max():.2f}")
+off_by = np.abs(by_torch_sym - by_keras_s2).max()
+print(f"padding=1: {by_torch_sym.shape}, max |diff| from Keras {off_by:.2f}")
 
 # %%
 # Compare the printed paddings: along the odd height Keras puts one zero on
