@@ -29,6 +29,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 import torch
+import torch.nn.functional as F
 from matplotlib.cbook import get_sample_data
 from matplotlib.patches import Rectangle
 
@@ -38,13 +39,14 @@ rng = np.random.default_rng(6)
 
 
 def pool_by_hand(image, size, stride, reduce=np.max):
-    """Pool a 2-D image with square windows of `size`, `stride` apart, without padding."""
+    """Pool a 2-D image with size x size windows, stride apart, no padding."""
     h_out = (image.shape[0] - size) // stride + 1
     w_out = (image.shape[1] - size) // stride + 1
     out = np.zeros((h_out, w_out), dtype=np.result_type(image, float))
     for r in range(h_out):
         for c in range(w_out):
-            window = image[r * stride : r * stride + size, c * stride : c * stride + size]
+            top, left = r * stride, c * stride
+            window = image[top : top + size, left : left + size]
             out[r, c] = reduce(window)
     return out
 
@@ -58,16 +60,27 @@ print("average pooling, 2x2 windows, stride 2:\n", avg_pooled)
 
 # %%
 # convlib works on batches of multi-channel images, ``(N, C, H, W)`` as in
-# PyTorch, and its stride defaults to the window size, as in both frameworks:
+# PyTorch, and its stride defaults to the window size, as PyTorch's
+# ``max_pool2d`` and Keras's ``MaxPooling2D`` layer do (Keras works on
+# ``(N, H, W, C)``):
 
 x = image[None, None]  # (n, c, h, w) = (1, 1, 4, 4)
-np.testing.assert_array_equal(convlib.max_pool2d(x, 2)[0, 0], max_pooled)
-np.testing.assert_allclose(convlib.avg_pool2d(x, 2)[0, 0], avg_pooled, rtol=1e-12)
-print("convlib.max_pool2d and convlib.avg_pool2d give the same")
+by_convlib = convlib.max_pool2d(x, 2)[0, 0]
+by_torch = F.max_pool2d(torch.tensor(x), 2)[0, 0].numpy()
+keras_pool = tf.keras.layers.MaxPooling2D(pool_size=2)
+by_keras = keras_pool(x.transpose(0, 2, 3, 1).astype(np.float32))[0, :, :, 0]
+for name, result in [("convlib", by_convlib), ("PyTorch", by_torch)]:
+    np.testing.assert_array_equal(result, max_pooled)
+    print(f"{name}: max pooling with default stride == loop")
+np.testing.assert_array_equal(by_keras.numpy(), max_pooled)
+print("Keras MaxPooling2D(pool_size=2) == loop")
+mean_by_convlib = convlib.avg_pool2d(x, 2)[0, 0]
+np.testing.assert_allclose(mean_by_convlib, avg_pooled, rtol=1e-12)
+print("convlib.avg_pool2d == loop")
 
 
 def draw_pooling(ax_in, ax_out, image, out, size, stride, title):
-    """The image with each window in its colour, and the output cell of that colour."""
+    """The image with each window in a colour, and the output in the same."""
     for axis, values in ((ax_in, image), (ax_out, out)):
         axis.imshow(np.zeros_like(values, dtype=float), cmap="Greys", vmin=0, vmax=1)
         for (r, c), v in np.ndenumerate(values):
@@ -104,7 +117,8 @@ plt.show()
 print(f"{'window':>6} {'stride':>6} {'padding':>7} {'output':>6}")
 for k, s, p in [(2, 2, 0), (3, 2, 0), (3, 2, 1), (3, 1, 1)]:
     size = convlib.conv_output_size(6, k, stride=s, padding=p)
-    assert convlib.max_pool2d(np.zeros((1, 1, 6, 6)), k, s, p).shape[2:] == (size, size)
+    pooled = convlib.max_pool2d(np.zeros((1, 1, 6, 6)), k, s, p)
+    assert pooled.shape[2:] == (size, size)
     print(f"{k:>6} {s:>6} {p:>7} {size:>6}")
 
 # %%
@@ -119,7 +133,7 @@ for k, s, p in [(2, 2, 0), (3, 2, 0), (3, 2, 1), (3, 1, 1)]:
 
 negative = -1.0 - rng.random((1, 1, 5, 5))  # values between -2 and -1
 ours = convlib.max_pool2d(negative, 3, stride=2, padding=1)
-by_torch = torch.nn.functional.max_pool2d(torch.from_numpy(negative), 3, stride=2, padding=1)
+by_torch = F.max_pool2d(torch.from_numpy(negative), 3, stride=2, padding=1)
 zero_padded = pool_by_hand(np.pad(negative[0, 0], 1), size=3, stride=2)
 np.testing.assert_array_equal(ours, by_torch.numpy())
 print("convlib == PyTorch:\n", ours[0, 0].round(3))
@@ -137,10 +151,11 @@ print("zero padding instead (wrong):\n", zero_padded.round(3))
 # both frameworks pad one pixel on every side (the printed paddings), so the
 # windows are the same and only the divisor differs:
 
-print("TensorFlow 'SAME' padding per axis:", convlib.same_padding(5, 3, stride=2))
+print("TensorFlow 'SAME' padding:", convlib.same_padding(5, 3, stride=2))
 ones = np.ones((1, 1, 5, 5), dtype=np.float32)  # NCHW
-torch_avg = torch.nn.functional.avg_pool2d(torch.from_numpy(ones), 3, stride=2, padding=1)
-tf_avg = tf.nn.avg_pool2d(ones.transpose(0, 2, 3, 1), ksize=3, strides=2, padding="SAME")
+ones_nhwc = ones.transpose(0, 2, 3, 1)
+torch_avg = F.avg_pool2d(torch.from_numpy(ones), 3, stride=2, padding=1)
+tf_avg = tf.nn.avg_pool2d(ones_nhwc, ksize=3, strides=2, padding="SAME")
 torch_avg = torch_avg.numpy()[0, 0]
 tf_avg = tf_avg.numpy()[0, :, :, 0]
 print("PyTorch (padding counted):\n", torch_avg)
@@ -153,15 +168,15 @@ print("TensorFlow (padding not counted):\n", tf_avg)
 # follows PyTorch (and ``count_include_pad=False`` turns the counting off),
 # ``padding="same"`` follows TensorFlow.
 
-corner = np.pad(np.ones((5, 5)), 1)[:3, :3]  # the top-left window of the padded image
+corner = np.pad(np.ones((5, 5)), 1)[:3, :3]  # top-left window, padded image
 print(f"top-left window: {corner.sum():g} image pixels out of {corner.size}")
 
-like_torch = convlib.avg_pool2d(ones, 3, stride=2, padding=1)[0, 0]
-like_torch_excluded = convlib.avg_pool2d(ones, 3, stride=2, padding=1, count_include_pad=False)
-like_tf = convlib.avg_pool2d(ones, 3, stride=2, padding="same")[0, 0]
-np.testing.assert_allclose(like_torch, torch_avg, rtol=1e-6)
-np.testing.assert_allclose(like_tf, tf_avg, rtol=1e-6)
-np.testing.assert_allclose(like_torch_excluded[0, 0], tf_avg, rtol=1e-6)
+like_torch = convlib.avg_pool2d(ones, 3, 2, padding=1)
+like_tf = convlib.avg_pool2d(ones, 3, 2, padding="same")
+not_counted = convlib.avg_pool2d(ones, 3, 2, padding=1, count_include_pad=False)
+np.testing.assert_allclose(like_torch[0, 0], torch_avg, rtol=1e-6)
+np.testing.assert_allclose(like_tf[0, 0], tf_avg, rtol=1e-6)
+np.testing.assert_allclose(not_counted[0, 0], tf_avg, rtol=1e-6)
 print("convlib matches PyTorch (padding=1) and TensorFlow (padding='same')")
 
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.8), layout="constrained")
@@ -171,7 +186,8 @@ for ax, values, title in [
 ]:
     ax.imshow(values, cmap="viridis", vmin=0, vmax=1)
     for (r, c), v in np.ndenumerate(values):
-        ax.text(c, r, f"{v:.3f}", ha="center", va="center", color="w" if v < 0.6 else "k")
+        colour = "w" if v < 0.6 else "k"
+        ax.text(c, r, f"{v:.3f}", ha="center", va="center", color=colour)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title, fontsize=10)
@@ -187,28 +203,28 @@ plt.show()
 # computed, so max pooling must agree exactly; averages agree to float32
 # rounding (tolerance ``1e-4`` of the largest value).
 
-batch = rng.standard_normal((2, 3, 9, 9)).astype(np.float32)  # NCHW
-batch_nhwc = np.ascontiguousarray(batch.transpose(0, 2, 3, 1))  # NHWC for TensorFlow
+batch = rng.standard_normal((2, 3, 9, 9), dtype=np.float32)  # NCHW
+batch_nhwc = np.ascontiguousarray(batch.transpose(0, 2, 3, 1))  # for TF
 
 
 def report(name, ours, reference, exact):
-    """Assert equality (exact, or to 1e-4 of the largest value) and print the difference."""
+    """Assert equality (exact, or to 1e-4 of the largest value); print it."""
     difference = np.abs(ours - reference).max()
     if exact:
         np.testing.assert_array_equal(ours, reference)
     else:
         tolerance = 1e-4 * np.abs(reference).max()
         np.testing.assert_allclose(ours, reference, rtol=0, atol=tolerance)
-    print(f"{name:48s} shape {ours.shape}  max |difference| {difference:.1e}")
+    print(f"{name:28s} {ours.shape!s:14s} max |diff| {difference:.1e}")
 
 
 t = torch.from_numpy(batch)
 for k, s, p in [(2, 2, 0), (3, 2, 1), (3, 1, 1)]:
-    name = f"k={k} s={s} padding={p}"
-    max_ref = torch.nn.functional.max_pool2d(t, k, s, p).numpy()
-    avg_ref = torch.nn.functional.avg_pool2d(t, k, s, p).numpy()
-    report(f"PyTorch max_pool2d {name}", convlib.max_pool2d(batch, k, s, p), max_ref, True)
-    report(f"PyTorch avg_pool2d {name}", convlib.avg_pool2d(batch, k, s, p), avg_ref, False)
+    name = f"k={k} s={s} p={p}"
+    max_ours = convlib.max_pool2d(batch, k, s, p)
+    avg_ours = convlib.avg_pool2d(batch, k, s, p)
+    report(f"torch max {name}", max_ours, F.max_pool2d(t, k, s, p).numpy(), True)
+    report(f"torch avg {name}", avg_ours, F.avg_pool2d(t, k, s, p).numpy(), False)
 for k, s, p in [(2, 2, "VALID"), (3, 2, "SAME"), (3, 1, "SAME")]:
     name = f"k={k} s={s} {p}"
     max_ref = tf.nn.max_pool2d(batch_nhwc, k, s, p).numpy()
@@ -216,8 +232,8 @@ for k, s, p in [(2, 2, "VALID"), (3, 2, "SAME"), (3, 1, "SAME")]:
     settings = {"stride": s, "padding": p.lower(), "data_format": "NHWC"}
     max_ours = convlib.max_pool2d(batch_nhwc, k, **settings)
     avg_ours = convlib.avg_pool2d(batch_nhwc, k, **settings)
-    report(f"TensorFlow max_pool2d {name}", max_ours, max_ref, True)
-    report(f"TensorFlow avg_pool2d {name}", avg_ours, avg_ref, False)
+    report(f"tf max {name}", max_ours, max_ref, True)
+    report(f"tf avg {name}", avg_ours, avg_ref, False)
 
 # %%
 # Pooling a photograph
@@ -230,14 +246,14 @@ for k, s, p in [(2, 2, "VALID"), (3, 2, "SAME"), (3, 1, "SAME")]:
 
 with get_sample_data("grace_hopper.jpg") as file:
     photo = plt.imread(file)
-gray = (photo @ np.array([0.299, 0.587, 0.114]) / 255.0).astype(np.float32)  # (h, w)
+gray = photo @ np.array([0.299, 0.587, 0.114], dtype=np.float32) / 255  # (h, w)
 pooled_max = convlib.max_pool2d(gray[None, None], 4)[0, 0]
 pooled_avg = convlib.avg_pool2d(gray[None, None], 4)[0, 0]
 g = torch.from_numpy(gray[None, None])
-torch_max = torch.nn.functional.max_pool2d(g, 4)[0, 0].numpy()
-torch_mean = torch.nn.functional.avg_pool2d(g, 4)[0, 0].numpy()
-report("photo: PyTorch max_pool2d 4x4", pooled_max, torch_max, exact=True)
-report("photo: PyTorch avg_pool2d 4x4", pooled_avg, torch_mean, exact=False)
+torch_max = F.max_pool2d(g, 4)[0, 0].numpy()
+torch_mean = F.avg_pool2d(g, 4)[0, 0].numpy()
+report("photo: torch max 4x4", pooled_max, torch_max, exact=True)
+report("photo: torch avg 4x4", pooled_avg, torch_mean, exact=False)
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 5.2), layout="constrained")
 for ax, picture, title in [
