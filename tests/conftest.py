@@ -1,10 +1,11 @@
-"""Shared fixtures and reference implementations for the test suite.
+"""Fixtures and Hypothesis settings for the test suite.
 
 The references are the frameworks themselves: PyTorch (``torch.nn.functional``)
 for every function, TensorFlow (``tf.nn``, Keras) where it has the operation,
-SciPy for ``correlate2d`` / ``convolve2d``. Both frameworks are required test
-dependencies. TensorFlow is slow to import, so it is imported once per test
-session (per xdist worker) through the ``tf`` fixture.
+SciPy for ``correlate2d`` / ``convolve2d``; the shared helpers live in
+tests/helpers.py. Both frameworks are required test dependencies. TensorFlow is
+slow to import, so it is imported once per test session (per xdist worker)
+through the ``tf`` fixture.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ import zlib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from collections.abc import Sequence
-
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 from hypothesis import HealthCheck, settings
 
-import convlib.methods
-
 torch.set_num_threads(1)
+
+# pyproject's --doctest-modules imports every .py file under tests/ as a module; the two
+# conftest.py files (here and in tests/browser/) would then clash under the one name
+# "conftest". They hold no doctests, so they are left out of that collection.
+collect_ignore = ["conftest.py", "browser/conftest.py"]
 
 settings.register_profile(
     "convlib",
@@ -34,17 +35,10 @@ settings.register_profile(
     derandomize=True,
 )
 # A longer search for local bug hunting: CONVLIB_HYPOTHESIS=hunt pytest tests/...
-settings.register_profile("hunt", parent=settings.get_profile("convlib"), max_examples=1000,
-                          derandomize=False)  # fmt: skip
+settings.register_profile(
+    "hunt", parent=settings.get_profile("convlib"), max_examples=1000, derandomize=False
+)
 settings.load_profile(os.environ.get("CONVLIB_HYPOTHESIS", "convlib"))
-
-#: Every algorithm registered in convlib.methods, read when the tests are collected, so
-#: a method added to the registry is compared against the loop without editing the tests.
-METHODS = tuple(convlib.methods.METHODS)
-
-#: The letters of channels-first data and kernel layouts, by number of spatial axes.
-FIRST = {1: "NCL", 2: "NCHW", 3: "NCDHW"}
-KERNEL_FIRST = {1: "OIL", 2: "OIHW", 3: "OIDHW"}
 
 
 @pytest.fixture(scope="session")
@@ -60,90 +54,3 @@ def rng(request):
     """A NumPy generator seeded from the test's name, so each test has its own fixed data."""
     seed = zlib.crc32(request.node.nodeid.encode())
     return np.random.default_rng(seed)
-
-
-def tolerance(reference: np.ndarray, dtype) -> float:
-    """Absolute tolerance for comparing a result of ``dtype`` with ``reference``.
-
-    float64: 1e-12 relative to the largest magnitude; float32 (and float16 computed
-    in float32): 1e-4 relative; integers: exact.
-    """
-    dtype = np.dtype(dtype)
-    scale = max(float(np.max(np.abs(reference))) if np.size(reference) else 0.0, 1.0)
-    if dtype.kind in "iu":
-        return 0.0
-    if dtype == np.float64 or dtype == np.complex128:
-        return 1e-12 * scale
-    return 1e-4 * scale
-
-
-def assert_close(actual, reference, dtype=None) -> None:
-    """Assert shape, dtype (if given) and values, with :func:`tolerance`."""
-    actual = np.asarray(actual)
-    reference = np.asarray(reference)
-    assert actual.shape == reference.shape, (actual.shape, reference.shape)
-    if dtype is not None:
-        assert actual.dtype == np.dtype(dtype), (actual.dtype, dtype)
-    kind_dtype = dtype if dtype is not None else actual.dtype
-    atol = tolerance(reference, kind_dtype)
-    if atol == 0.0:
-        np.testing.assert_array_equal(actual, reference)
-    else:
-        np.testing.assert_allclose(actual, reference, rtol=0, atol=atol)
-
-
-def random_array(rng: np.random.Generator, shape: Sequence[int], dtype=np.float64) -> np.ndarray:
-    """Standard-normal floats, or small integers in [-4, 4] for integer dtypes."""
-    dtype = np.dtype(dtype)
-    if dtype.kind in "iu":
-        return rng.integers(-4, 5, size=shape).astype(dtype)
-    return rng.standard_normal(shape).astype(dtype)
-
-
-def torch_pad_widths(pads: Sequence[tuple[int, int]]) -> list[int]:
-    """``F.pad``'s argument: (before, after) pairs, last axis first."""
-    widths: list[int] = []
-    for before, after in reversed(list(pads)):
-        widths += [before, after]
-    return widths
-
-
-def same_pads(sizes, kernel, stride, dilation) -> tuple[tuple[int, int], ...]:
-    """TensorFlow's "SAME" rule, written out here independently of convlib."""
-    pads = []
-    for i, k, s, d in zip(sizes, kernel, stride, dilation):
-        out = -(-i // s)
-        total = max((out - 1) * s + d * (k - 1) + 1 - i, 0)
-        pads.append((total // 2, total - total // 2))
-    return tuple(pads)
-
-
-def explicit_pads(padding, sizes, kernel, stride, dilation) -> tuple[tuple[int, int], ...]:
-    """Any padding form the tests use, as (before, after) pairs (independent of convlib)."""
-    nd = len(sizes)
-    if padding == "valid":
-        return ((0, 0),) * nd
-    if padding == "same":
-        return same_pads(sizes, kernel, stride, dilation)
-    if padding == "full":
-        return tuple((d * (k - 1), d * (k - 1)) for k, d in zip(kernel, dilation))
-    if isinstance(padding, int):
-        return ((padding, padding),) * nd
-    return tuple((p, p) if isinstance(p, int) else tuple(p) for p in padding)
-
-
-def torch_conv(x, weight, bias=None, *, stride=1, pads, dilation=1, groups=1) -> np.ndarray:
-    """PyTorch's convolution of channels-first NumPy arrays, explicit (before, after) pads.
-
-    Integer arrays are computed in float64 (exact for the small values the tests use).
-    """
-    nd = x.ndim - 2
-    dtype = x.dtype if x.dtype.kind == "f" else np.float64
-    xt = torch.from_numpy(np.ascontiguousarray(x, dtype=dtype))
-    wt = torch.from_numpy(np.ascontiguousarray(weight, dtype=dtype))
-    bt = None if bias is None else torch.from_numpy(np.ascontiguousarray(bias, dtype=dtype))
-    xt = F.pad(xt, torch_pad_widths(pads))
-    conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[nd]
-    with torch.no_grad():
-        y = conv(xt, wt, bt, stride=stride, dilation=dilation, groups=groups)
-    return y.numpy()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close, explicit_pads, random_array, torch_pad_widths
+from helpers import assert_close, explicit_pads, random_array, torch_pad_widths
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close, random_array, torch_conv
+from helpers import assert_close, random_array, torch_conv
 
 import convlib
 from convlib.methods import (

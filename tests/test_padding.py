@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import explicit_pads
+from helpers import explicit_pads
 
 import convlib
 from convlib.padding import pad_spatial

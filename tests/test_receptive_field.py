@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import same_pads
+from helpers import same_pads
 from torch import nn
 
 import convlib

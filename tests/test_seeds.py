@@ -15,7 +15,7 @@ import pytest
 import scipy.signal
 import torch
 import torch.nn.functional as F
-from conftest import METHODS
+from helpers import METHODS
 
 import convlib
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import assert_close, explicit_pads, random_array, torch_conv
+from helpers import assert_close, explicit_pads, random_array, torch_conv
 
 import convlib
 
