@@ -29,33 +29,30 @@ from matplotlib.patches import Rectangle
 import convlib
 
 rng = np.random.default_rng(7)
-kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])  # Sobel: responds to vertical edges
+# Sobel kernel: responds to vertical edges
+kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
 print("kernel (3x3):")
 print(kernel)
 
 # Colours used in every animation.
-PAD_FACE = "#cfcfcf"  # padding cells: grey, value 0 in grey italics
-WINDOW_FACE = "#ffb74d"  # input cells the kernel reads in this frame
-WINDOW_PAD_FACE = "#ffe0b2"  # padding cells the kernel reads in this frame
+PAD_FACE = "#cfcfcf"  # padding: grey, value 0 in grey italics
+WINDOW_FACE = "#ffb74d"  # input cells read in this frame
+WINDOW_PAD_FACE = "#ffe0b2"  # padding cells read in this frame
 DONE_FACE = "#cfe3f7"  # output cells already computed
-CURRENT_FACE = "#ff7043"  # the output cell computed in this frame
+CURRENT_FACE = "#ff7043"  # output cell computed in this frame
+OUTLINE = {"fill": False, "edgecolor": "#d84315", "linewidth": 3}
+MONO = {"ha": "center", "fontsize": 10, "family": "monospace"}
 
 
 def draw_grid(ax, values, title, pad_mask=None):
-    """Draw ``values`` as a grid of labelled cells; return the cell patches and texts."""
+    """Draw ``values`` as labelled cells; return their patches and texts."""
     rows, cols = values.shape
     patches, texts = {}, {}
     for i in range(rows):
         for j in range(cols):
             is_pad = pad_mask is not None and pad_mask[i, j]
-            patch = Rectangle(
-                (j, i),
-                1,
-                1,
-                facecolor=PAD_FACE if is_pad else "white",
-                edgecolor="#555555",
-                linewidth=1,
-            )
+            face = PAD_FACE if is_pad else "white"
+            patch = Rectangle((j, i), 1, 1, facecolor=face, edgecolor="#555")
             ax.add_patch(patch)
             text = ax.text(
                 j + 0.5,
@@ -64,19 +61,21 @@ def draw_grid(ax, values, title, pad_mask=None):
                 ha="center",
                 va="center",
                 fontsize=10,
-                color="#777777" if is_pad else "black",
+                color="#777" if is_pad else "black",
                 style="italic" if is_pad else "normal",
             )
             patches[i, j], texts[i, j] = patch, text
     ax.set_xlim(-0.1, cols + 0.1)
     ax.set_ylim(rows + 0.1, -0.1)  # row 0 on top, as in an array
     ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    ax.set_axis_off()
     ax.set_title(title, fontsize=11)
     return patches, texts
+
+
+def three_panels(widths):
+    """A figure for kernel, input and output grids of the given widths."""
+    return plt.subplots(1, 3, figsize=(8, 3.8), dpi=90, width_ratios=widths)
 
 
 # %%
@@ -91,63 +90,71 @@ def draw_grid(ax, values, title, pad_mask=None):
 
 def animate_conv(x, w, *, stride=1, padding=0, dilation=1, headline=""):
     """Animate ``conv2d(x, w)`` for one 2-D image and one kernel."""
-    pads = convlib.normalize_padding(padding, x.shape, w.shape, (stride,) * 2, (dilation,) * 2)
+    strides, dilations = (stride, stride), (dilation, dilation)
+    pads = convlib.normalize_padding(
+        padding,
+        x.shape,
+        w.shape,
+        strides,
+        dilations,
+    )
     x_pad = np.pad(x, pads)
-    pad_mask = np.pad(np.zeros(x.shape, dtype=bool), pads, constant_values=True)
+    pad_mask = np.pad(np.zeros(x.shape, bool), pads, constant_values=True)
     y = convlib.conv2d(
-        x[None, None], w[None, None], stride=stride, padding=padding, dilation=dilation
+        x[None, None],
+        w[None, None],
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
     )[0, 0]
-    windows = convlib.sliding_windows(x_pad, w.shape, (stride,) * 2, (dilation,) * 2)
-    # (h_out, w_out, kh, kw): one window of the padded input per output cell
+    # (h_out, w_out, kh, kw): the window of the padded input under each
+    # output cell
+    windows = convlib.sliding_windows(x_pad, w.shape, strides, dilations)
     assert windows.shape[:2] == y.shape
     np.testing.assert_array_equal((windows * w).sum(axis=(-2, -1)), y)
 
     kh, kw = w.shape
     h_out, w_out = y.shape
-    fig, (ax_k, ax_in, ax_out) = plt.subplots(
-        1,
-        3,
-        figsize=(8, 3.8),
-        dpi=90,
-        gridspec_kw={"width_ratios": [kw, x_pad.shape[1], max(w_out, 3)]},
-    )
+    h_pad, w_pad = x_pad.shape
+    fig, (ax_k, ax_in, ax_out) = three_panels([kw, w_pad, max(w_out, 3)])
     draw_grid(ax_k, w, "kernel")
-    in_patches, _ = draw_grid(
-        ax_in, x_pad, f"input (padded by {pads[0][0]}), {x_pad.shape[0]}x{x_pad.shape[1]}", pad_mask
-    )
-    out_patches, out_texts = draw_grid(ax_out, y, f"output, {h_out}x{w_out}")
+    in_title = f"input (padded by {pads[0][0]}), {h_pad}x{w_pad}"
+    in_patches, _ = draw_grid(ax_in, x_pad, in_title, pad_mask)
+    out_title = f"output, {h_out}x{w_out}"
+    out_patches, out_texts = draw_grid(ax_out, y, out_title)
     for text in out_texts.values():
         text.set_visible(False)
     fig.suptitle(headline, fontsize=12)
     fig.subplots_adjust(top=0.84, bottom=0.12)
-    formula = fig.text(0.5, 0.04, "", ha="center", fontsize=10, family="monospace")
-    outline = Rectangle((0, 0), 1, 1, fill=False, edgecolor="#d84315", linewidth=3)
+    formula = fig.text(0.5, 0.04, "", **MONO)
+    outline = Rectangle((0, 0), 1, 1, **OUTLINE)
     ax_in.add_patch(outline)
-    original_faces = {key: patch.get_facecolor() for key, patch in in_patches.items()}
+    span_h, span_w = dilation * (kh - 1) + 1, dilation * (kw - 1) + 1
 
     def update(frame):
         i, j = divmod(frame, w_out)
         top, left = i * stride, j * stride
-        for key, patch in in_patches.items():
-            patch.set_facecolor(original_faces[key])
+        for (r, c), patch in in_patches.items():
+            patch.set_facecolor(PAD_FACE if pad_mask[r, c] else "white")
         terms = []
         for p in range(kh):
             for q in range(kw):
                 r, c = top + p * dilation, left + q * dilation
-                in_patches[r, c].set_facecolor(WINDOW_PAD_FACE if pad_mask[r, c] else WINDOW_FACE)
+                face = WINDOW_PAD_FACE if pad_mask[r, c] else WINDOW_FACE
+                in_patches[r, c].set_facecolor(face)
                 terms.append(f"{x_pad[r, c]:g}*{w[p, q]:g}")
-        span = dilation * (kh - 1) + 1
-        outline.set_bounds(left, top, dilation * (kw - 1) + 1, span)
+        outline.set_bounds(left, top, span_w, span_h)
         for (a, b), patch in out_patches.items():
             done = a * w_out + b <= frame
-            patch.set_facecolor(
-                CURRENT_FACE if (a, b) == (i, j) else DONE_FACE if done else "white"
-            )
+            face = DONE_FACE if done else "white"
+            patch.set_facecolor(CURRENT_FACE if (a, b) == (i, j) else face)
             out_texts[a, b].set_visible(done)
-        formula.set_text(f"output[{i}, {j}] = {' + '.join(terms)} = {y[i, j]:g}")
+        sum_text = " + ".join(terms)
+        formula.set_text(f"output[{i}, {j}] = {sum_text} = {y[i, j]:g}")
         return []
 
-    animation = FuncAnimation(fig, update, frames=h_out * w_out, interval=700, repeat=True)
+    frames = h_out * w_out
+    animation = FuncAnimation(fig, update, frames=frames, interval=700)
     update(0)
     return animation, y
 
@@ -164,9 +171,13 @@ def animate_conv(x, w, *, stride=1, padding=0, dilation=1, headline=""):
 
 image = rng.integers(0, 10, size=(4, 4))
 anim_padding, y_padding = animate_conv(
-    image, kernel, padding=1, headline="padding=1, stride=1: a 4x4 input gives a 4x4 output"
+    image,
+    kernel,
+    padding=1,
+    headline="padding=1, stride=1: a 4x4 input gives a 4x4 output",
 )
-print("output size:", convlib.conv_output_size(4, 3, stride=1, padding=1), "per axis")
+size = convlib.conv_output_size(4, 3, stride=1, padding=1)
+print("output size:", size, "per axis")
 print(y_padding)
 
 # %%
@@ -184,8 +195,9 @@ anim_stride, y_stride = animate_conv(
     padding=1,
     headline="stride=2, padding=1: a 5x5 input gives a 3x3 output",
 )
-print("output size:", convlib.conv_output_size(5, 3, stride=2, padding=1), "per axis")
-print("at stride 1 it would be:", convlib.conv_output_size(5, 3, stride=1, padding=1))
+size = convlib.conv_output_size(5, 3, stride=2, padding=1)
+size_1 = convlib.conv_output_size(5, 3, stride=1, padding=1)
+print("output size:", size, "per axis; at stride 1 it would be", size_1)
 print(y_stride)
 
 # %%
@@ -198,9 +210,13 @@ print(y_stride)
 
 image7 = rng.integers(0, 10, size=(7, 7))
 anim_dilation, y_dilation = animate_conv(
-    image7, kernel, dilation=2, headline="dilation=2, no padding: a 7x7 input gives a 3x3 output"
+    image7,
+    kernel,
+    dilation=2,
+    headline="dilation=2, no padding: a 7x7 input gives a 3x3 output",
 )
-print("output size:", convlib.conv_output_size(7, 3, dilation=2), "per axis")
+size = convlib.conv_output_size(7, 3, dilation=2)
+print("output size:", size, "per axis")
 print(y_dilation)
 
 # %%
@@ -209,74 +225,72 @@ print(y_dilation)
 # A transposed convolution runs the other way round. Each *input* value
 # scales a copy of the kernel and adds it into the output, at positions
 # ``stride`` apart; where copies overlap, they add up. With ``stride=2`` a
-# 3x3 input grows to ``(3 - 1)*2 + 3 = 7`` cells per axis, which is how decoders
-# and generators upsample.
+# 3x3 input grows to ``(3 - 1)*2 + 3 = 7`` cells per axis, which is how
+# decoders and generators upsample.
 #
 # The kernel here is the "tent" ``[1, 2, 1]`` times its transpose. Each frame
 # shows the running sum after one more input value has been stamped: the
 # transposed convolution of the input with the later values set to zero,
-# computed by :func:`convlib.conv_transpose2d` (its weight layout is
-# ``(C_in, C_out, kh, kw)``, so one 3x3 kernel is ``tent[None, None]``).
+# computed by :func:`convlib.conv_transpose2d`. Its weight layout is
+# ``(C_in, C_out, kh, kw)`` and its input ``(N, C_in, H, W)``, so a single
+# 2-D grid ``g`` goes in as ``g[None, None]``.
+
+
+def conv_t(x, w, stride):
+    """conv_transpose2d of one 2-D grid with one 2-D kernel."""
+    y = convlib.conv_transpose2d(x[None, None], w[None, None], stride=stride)
+    return y[0, 0]
 
 
 def animate_conv_transpose(x, w, *, stride, headline=""):
-    """Animate ``conv_transpose2d(x, w)`` as input values stamping scaled kernels."""
+    """Animate ``conv_transpose2d(x, w)`` as input values stamping kernels."""
     kh, kw = w.shape
     h_in, w_in = x.shape
-    y = convlib.conv_transpose2d(x[None, None], w[None, None], stride=stride)[0, 0]
+    y = conv_t(x, w, stride)
     partial, covered = [], []
     for frame in range(h_in * w_in):
         mask = (np.arange(h_in * w_in) <= frame).reshape(x.shape)
-        partial.append(
-            convlib.conv_transpose2d((x * mask)[None, None], w[None, None], stride=stride)[0, 0]
-        )
+        partial.append(conv_t(x * mask, w, stride))
         # output cells reached by some stamp so far
-        reach = convlib.conv_transpose2d(
-            mask[None, None].astype(int), np.ones((1, 1, kh, kw), int), stride=stride
-        )
-        covered.append(reach[0, 0] > 0)
+        covered.append(conv_t(mask.astype(int), np.ones_like(w), stride) > 0)
     np.testing.assert_array_equal(partial[-1], y)
 
-    fig, (ax_k, ax_in, ax_out) = plt.subplots(
-        1,
-        3,
-        figsize=(8, 3.8),
-        dpi=90,
-        gridspec_kw={"width_ratios": [kw, max(w_in, 4), y.shape[1]]},
-    )
+    h_out, w_out = y.shape
+    fig, (ax_k, ax_in, ax_out) = three_panels([kw, max(w_in, 4), w_out])
     draw_grid(ax_k, w, "kernel")
     in_patches, _ = draw_grid(ax_in, x, f"input, {h_in}x{w_in}")
-    out_patches, out_texts = draw_grid(
-        ax_out, y, f"output (running sum), {y.shape[0]}x{y.shape[1]}"
-    )
+    out_title = f"output (running sum), {h_out}x{w_out}"
+    out_patches, out_texts = draw_grid(ax_out, y, out_title)
     fig.suptitle(headline, fontsize=12)
     fig.subplots_adjust(top=0.84, bottom=0.12)
-    caption = fig.text(0.5, 0.04, "", ha="center", fontsize=10, family="monospace")
-    outline = Rectangle((0, 0), kw, kh, fill=False, edgecolor="#d84315", linewidth=3)
+    caption = fig.text(0.5, 0.04, "", **MONO)
+    outline = Rectangle((0, 0), kw, kh, **OUTLINE)
     ax_out.add_patch(outline)
 
     def update(frame):
         u, v = divmod(frame, w_in)
         for (a, b), patch in in_patches.items():
-            done = a * w_in + b < frame
-            patch.set_facecolor(
-                CURRENT_FACE if (a, b) == (u, v) else DONE_FACE if done else "white"
-            )
+            face = DONE_FACE if a * w_in + b < frame else "white"
+            patch.set_facecolor(CURRENT_FACE if (a, b) == (u, v) else face)
         top, left = u * stride, v * stride
         for (a, b), patch in out_patches.items():
             inside = top <= a < top + kh and left <= b < left + kw
             reached = covered[frame][a, b]
-            patch.set_facecolor(WINDOW_FACE if inside else DONE_FACE if reached else "white")
+            face = DONE_FACE if reached else "white"
+            patch.set_facecolor(WINDOW_FACE if inside else face)
             out_texts[a, b].set_text(f"{partial[frame][a, b]:g}")
             out_texts[a, b].set_visible(bool(reached))
         outline.set_xy((left, top))
+        rows = f"{top}-{top + kh - 1}"
+        cols = f"{left}-{left + kw - 1}"
         caption.set_text(
-            f"input[{u}, {v}] = {x[u, v]:g}: adds {x[u, v]:g} * kernel to output rows "
-            f"{top}-{top + kh - 1}, columns {left}-{left + kw - 1}"
+            f"input[{u}, {v}] = {x[u, v]:g}: adds {x[u, v]:g} * kernel "
+            f"to output rows {rows}, columns {cols}"
         )
         return []
 
-    animation = FuncAnimation(fig, update, frames=h_in * w_in, interval=900, repeat=True)
+    frames = h_in * w_in
+    animation = FuncAnimation(fig, update, frames=frames, interval=900)
     update(0)
     return animation, y
 
@@ -284,11 +298,15 @@ def animate_conv_transpose(x, w, *, stride, headline=""):
 tent = np.outer([1, 2, 1], [1, 2, 1])
 small = rng.integers(1, 6, size=(3, 3))
 anim_transposed, y_transposed = animate_conv_transpose(
-    small, tent, stride=2, headline="transposed, stride=2: a 3x3 input gives a 7x7 output"
+    small,
+    tent,
+    stride=2,
+    headline="transposed, stride=2: a 3x3 input gives a 7x7 output",
 )
 print("input:")
 print(small)
-print("output size:", convlib.conv_transpose_output_size(3, 3, stride=2), "per axis")
+size = convlib.conv_transpose_output_size(3, 3, stride=2)
+print("output size:", size, "per axis")
 print(y_transposed)
 
 # %%
@@ -297,9 +315,11 @@ print(y_transposed)
 # interpolated linearly to twice the resolution (with half-weight borders).
 # That is why this kernel is a common starting value for learned upsampling.
 
-np.testing.assert_array_equal(y_transposed[1::2, 1::2], 4 * small)
-np.testing.assert_array_equal(y_transposed[2:-2:2, 1::2], 2 * (small[:-1] + small[1:]))
-print("output[1::2, 1::2] / 4 == input:", np.array_equal(y_transposed[1::2, 1::2] // 4, small))
+centres = y_transposed[1::2, 1::2]
+between = y_transposed[2:-2:2, 1::2]
+np.testing.assert_array_equal(centres, 4 * small)
+np.testing.assert_array_equal(between, 2 * (small[:-1] + small[1:]))
+print("output[1::2, 1::2] / 4 == input:", np.array_equal(centres // 4, small))
 
 # %%
 # The same transposed convolution as a sliding window
@@ -316,50 +336,51 @@ spread[::2, ::2] = small
 padded_spread = np.pad(spread, 2)
 
 
+def correlate(x, w):
+    """conv2d (a cross-correlation) of one 2-D grid with one 2-D kernel."""
+    return convlib.conv2d(x[None, None], w[None, None])[0, 0]
+
+
 def sliding_form(w):
-    """conv2d of the spread, padded input with the flipped kernel."""
-    return convlib.conv2d(padded_spread[None, None], w[::-1, ::-1][None, None])[0, 0]
+    """The spread, padded input correlated with the flipped kernel."""
+    return correlate(padded_spread, w[::-1, ::-1])
 
 
-np.testing.assert_array_equal(sliding_form(tent), y_transposed)
-print(
-    "tent kernel: sliding form == conv_transpose2d:",
-    np.array_equal(sliding_form(tent), y_transposed),
-)
+same = np.array_equal(sliding_form(tent), y_transposed)
+print("tent kernel: sliding form == conv_transpose2d:", same)
+assert same
 
 # %%
 # The tent kernel is symmetric, so the flip is invisible in it. With the
 # asymmetric Sobel kernel the flip matters: without it the sliding form
 # gives a different answer.
 
-y_sobel = convlib.conv_transpose2d(small[None, None], kernel[None, None], stride=2)[0, 0]
-unflipped = convlib.conv2d(padded_spread[None, None], kernel[None, None])[0, 0]
-print("Sobel, flipped kernel:   equal:", np.array_equal(sliding_form(kernel), y_sobel))
-print("Sobel, unflipped kernel: equal:", np.array_equal(unflipped, y_sobel))
-assert np.array_equal(sliding_form(kernel), y_sobel)
-assert not np.array_equal(unflipped, y_sobel)
+y_sobel = conv_t(small, kernel, stride=2)
+flipped_ok = np.array_equal(sliding_form(kernel), y_sobel)
+unflipped_ok = np.array_equal(correlate(padded_spread, kernel), y_sobel)
+print("Sobel, flipped kernel:   equal:", flipped_ok)
+print("Sobel, unflipped kernel: equal:", unflipped_ok)
+assert flipped_ok and not unflipped_ok
 
 inserted = np.ones((5, 5), dtype=bool)
 inserted[::2, ::2] = False
 inserted = np.pad(inserted, 2)  # the zeros inserted between input values
 border = np.pad(np.zeros((5, 5), dtype=bool), 2, constant_values=True)
-fig, (ax_k, ax_in, ax_out) = plt.subplots(
-    1, 3, figsize=(8, 3.8), gridspec_kw={"width_ratios": [3, 9, 7]}
-)
+fig, (ax_k, ax_in, ax_out) = three_panels([3, 9, 7])
 draw_grid(ax_k, tent[::-1, ::-1], "kernel, flipped")
-patches, _ = draw_grid(ax_in, padded_spread, "input (spread and padded), 9x9", border)
+title = "input (spread and padded), 9x9"
+patches, _ = draw_grid(ax_in, padded_spread, title, border)
 for (a, b), patch in patches.items():
     if inserted[a, b]:
         patch.set_facecolor("#fff3c4")
 draw_grid(ax_out, sliding_form(tent), "output of conv2d, 7x7")
-fig.suptitle("Transposed convolution = convolution of a spread, padded input", fontsize=12)
-fig.text(
-    0.5,
-    0.04,
-    "grey: padding (k - 1 = 2 cells); yellow: inserted zeros (stride - 1 = 1 each)",
-    ha="center",
-    fontsize=10,
+fig.suptitle(
+    "Transposed convolution = convolution of a spread, padded input",
+    fontsize=12,
 )
+note = "grey: padding (k - 1 = 2 cells); "
+note += "yellow: inserted zeros (stride - 1 = 1 each)"
+fig.text(0.5, 0.04, note, ha="center", fontsize=10)
 fig.subplots_adjust(top=0.84, bottom=0.12)
 
 # %%
