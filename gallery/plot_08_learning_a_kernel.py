@@ -32,16 +32,21 @@ with cbook.get_sample_data("grace_hopper.jpg") as file:
     photo = plt.imread(file)  # (600, 512, 3) uint8
 gray = photo[..., :3] @ np.array([0.299, 0.587, 0.114]) / 255  # (600, 512)
 h, w = gray.shape[0] // 4, gray.shape[1] // 4
-small = gray[: 4 * h, : 4 * w].reshape(h, 4, w, 4).mean(axis=(1, 3))  # (150, 128)
+blocks = gray[: 4 * h, : 4 * w].reshape(h, 4, w, 4)
+small = blocks.mean(axis=(1, 3))  # (150, 128)
 
 n, size = 8, 32
 tops = rng.integers(0, h - size, n)
 lefts = rng.integers(0, w - size, n)
-crops = np.stack([small[t : t + size, c : c + size] for t, c in zip(tops, lefts)])
+corners = zip(tops, lefts)
+crops = np.stack([small[t : t + size, c : c + size] for t, c in corners])
 raw_crops = crops
-crops = (crops - crops.mean(axis=(1, 2), keepdims=True)) / crops.std(axis=(1, 2), keepdims=True)
+mean = crops.mean(axis=(1, 2), keepdims=True)
+std = crops.std(axis=(1, 2), keepdims=True)
+crops = (crops - mean) / std
 x = crops[:, None]  # (n, 1, 32, 32): NCHW
-print("photo:", photo.shape, "-> grey, 4x4 blocks:", small.shape, "-> crops x:", x.shape)
+print("photo:", photo.shape, "-> grey, 4x4 blocks:", small.shape)
+print("crops x:", x.shape)
 
 # %%
 # The kernel to recover is the Sobel kernel for horizontal changes. Like every
@@ -56,7 +61,7 @@ y = convlib.conv2d(x, true_kernel)  # (8, 1, 30, 30)
 print("targets y:", y.shape)
 
 fig, axes = plt.subplots(2, 4, figsize=(8, 4.8), layout="constrained")
-fig.suptitle("Four of the eight training pairs: photograph crops and their Sobel-filtered versions")
+fig.suptitle("Four of the eight training pairs: crops and their Sobel output")
 for k, ax in enumerate(axes[0]):
     ax.imshow(x[k, 0], cmap="gray")
     ax.set_title(f"input crop {k}", fontsize=9)
@@ -89,18 +94,20 @@ for ax in axes.flat:
 # each crop's mean removes the largest, "all weights equal" direction, and the
 # condition number drops.
 
-windows = convlib.sliding_windows(x[:, 0], (3, 3), (1, 1), (1, 1))  # (8, 30, 30, 3, 3)
+# (8, 30, 30, 3, 3): the 3x3 window under each output value
+windows = convlib.sliding_windows(x[:, 0], (3, 3), (1, 1), (1, 1))
 design = windows.reshape(-1, 9)  # (M, 9): one window per output value
 hessian = 2 * design.T @ design / design.shape[0]
 eigenvalues = np.linalg.eigvalsh(hessian)
 step = 1 / eigenvalues.max()
-print(f"Hessian eigenvalues: {eigenvalues.min():.4f} ... {eigenvalues.max():.3f}")
-print(f"condition number: {eigenvalues.max() / eigenvalues.min():.0f}, step size: {step:.4f}")
+lam_min, lam_max = eigenvalues.min(), eigenvalues.max()
+print(f"Hessian eigenvalues: {lam_min:.4f} ... {lam_max:.3f}")
+print(f"condition number: {lam_max / lam_min:.0f}, step size: {step:.4f}")
 
 raw = convlib.sliding_windows(raw_crops, (3, 3), (1, 1), (1, 1)).reshape(-1, 9)
 raw_eigenvalues = np.linalg.eigvalsh(2 * raw.T @ raw / raw.shape[0])
 raw_condition = raw_eigenvalues.max() / raw_eigenvalues.min()
-print(f"the same crops without standardising: condition number {raw_condition:.0f}")
+print(f"same crops, not standardised: condition number {raw_condition:.0f}")
 
 # %%
 # Gradient descent with convlib
@@ -156,13 +163,13 @@ assert error < 1e-3
 eigenvalues, eigenvectors = np.linalg.eigh(hessian)
 components = eigenvectors.T @ (-sobel.ravel())  # c_i
 t_axis = np.arange(steps)
-terms = (eigenvalues / 2 * components**2)[:, None] * (1 - step * eigenvalues[:, None]) ** (
-    2 * t_axis
-)
+start = eigenvalues / 2 * components**2  # each term at t = 0
+factor = (1 - step * eigenvalues) ** 2  # each term's factor per step
+terms = start[:, None] * factor[:, None] ** t_axis  # (9, steps)
 predicted = terms.sum(axis=0)
 np.testing.assert_allclose(losses, predicted, rtol=1e-6, atol=1e-14)
 relative = np.abs(np.array(losses) / predicted - 1).max()
-print(f"measured vs predicted loss, largest relative difference over {steps} steps: {relative:.1e}")
+print(f"loss, measured vs predicted: max relative difference {relative:.1e}")
 
 fig, ax = plt.subplots(figsize=(6.4, 4))
 labels = iter(["one term per eigenvector"])
@@ -170,7 +177,8 @@ for term in terms:
     if term[0] > 1e-12:
         ax.semilogy(term, lw=0.8, color="0.6", label=next(labels, None))
 ax.semilogy(losses, lw=2, label="measured loss (convlib)")
-ax.semilogy(t_axis[::60], predicted[::60], "ko", ms=4, label="predicted from the eigenvalues")
+label = "predicted from the eigenvalues"
+ax.semilogy(t_axis[::60], predicted[::60], "ko", ms=4, label=label)
 ax.set_ylim(1e-11, 3 * losses[0])
 ax.set_xlabel("gradient-descent step")
 ax.set_ylabel("mean squared error")
@@ -186,7 +194,8 @@ fig.tight_layout()
 # the bowl.
 
 fig, axes = plt.subplots(1, len(snapshots) + 1, figsize=(7.5, 2.3))
-panels = [*((f"step {t}", k) for t, k in snapshots.items()), ("true Sobel", sobel)]
+panels = [(f"step {t}", k) for t, k in snapshots.items()]
+panels.append(("true Sobel", sobel))
 for ax, (title, values) in zip(axes, panels):
     ax.imshow(values, cmap="RdBu_r", vmin=-2.2, vmax=2.2)
     for (i, j), value in np.ndenumerate(values):
@@ -221,11 +230,14 @@ x_check = x_t.clone().requires_grad_(True)
 w_check = torch.zeros(1, 1, 3, 3, dtype=torch.float64, requires_grad=True)
 loss = ((torch.nn.functional.conv2d(x_check, w_check) - y_t) ** 2).mean()
 loss.backward()
-grad_x0, grad_w0, _ = convlib.conv2d_backward(x, np.zeros((1, 1, 3, 3)), 2 * (0 - y) / y.size)
-np.testing.assert_allclose(grad_w0, w_check.grad.numpy(), rtol=1e-12, atol=1e-12)
-np.testing.assert_allclose(grad_x0, x_check.grad.numpy(), rtol=1e-12, atol=1e-15)
-kernel_gap = np.abs(grad_w0 - w_check.grad.numpy()).max()
-input_gap = np.abs(grad_x0 - x_check.grad.numpy()).max()
+zeros = np.zeros((1, 1, 3, 3))
+grad_output = 2 * (convlib.conv2d(x, zeros) - y) / y.size
+grad_x0, grad_w0, _ = convlib.conv2d_backward(x, zeros, grad_output)
+torch_w0, torch_x0 = w_check.grad.numpy(), x_check.grad.numpy()
+np.testing.assert_allclose(grad_w0, torch_w0, rtol=1e-12, atol=1e-12)
+np.testing.assert_allclose(grad_x0, torch_x0, rtol=1e-12, atol=1e-15)
+kernel_gap = np.abs(grad_w0 - torch_w0).max()
+input_gap = np.abs(grad_x0 - torch_x0).max()
 print(f"first step, kernel gradient: max |convlib - torch| = {kernel_gap:.1e}")
 print(f"first step, input gradient:  max |convlib - torch| = {input_gap:.1e}")
 
