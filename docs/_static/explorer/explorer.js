@@ -22,6 +22,7 @@
   var MAX_DRAWN = 48; // largest grid (cells per side) drawn
   var CELL = 20; // SVG units per cell
   var MARGIN = 18; // SVG units kept for the row and column numbers
+  var PIXELS_PER_UNIT = 1.4; // cells of 28 px, shrunk to fit narrow screens
   var PLAY_INTERVAL_MS = 650;
 
   /* ---------------------------------------------------------------- input */
@@ -456,7 +457,7 @@
   function inputSvg(g) {
     var n = g.cells.length, size = MARGIN + n * CELL;
     var out = [
-      '<svg class="cx-svg" viewBox="0 0 ' + size + " " + size + '" role="img" aria-labelledby="explorer-input-caption">',
+      '<svg class="cx-svg" style="width: ' + size * PIXELS_PER_UNIT + 'px" viewBox="0 0 ' + size + " " + size + '" role="img" aria-labelledby="explorer-input-caption">',
       "<defs>" +
         '<pattern id="cx-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">' +
         '<rect class="cx-hatch-bg" width="6" height="6"></rect><line class="cx-hatch-line" x1="0" y1="0" x2="0" y2="6"></line>' +
@@ -504,7 +505,7 @@
   function outputSvg(g) {
     var n = g.out, size = MARGIN + n * CELL, out = [];
     out.push(
-      '<svg class="cx-svg" viewBox="0 0 ' + size + " " + size + '" tabindex="0" ' +
+      '<svg class="cx-svg" style="width: ' + size * PIXELS_PER_UNIT + 'px" viewBox="0 0 ' + size + " " + size + '" tabindex="0" ' +
         'aria-labelledby="explorer-output-caption" aria-describedby="explorer-window" ' +
         'aria-keyshortcuts="ArrowUp ArrowDown ArrowLeft ArrowRight Home End">'
     );
