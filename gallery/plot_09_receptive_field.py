@@ -56,9 +56,7 @@ from convlib.networks import PUBLISHED, endpoint_layers, layers
 
 stacks = {
     "3x3 convolutions": [Layer(3, padding=1) for _ in range(8)],
-    "3x3 convolution + 2x2 pooling": [
-        layer for _ in range(4) for layer in (Layer(3, padding=1), Layer(2, stride=2))
-    ],
+    "3x3 convolution + 2x2 pooling": [Layer(3, padding=1), Layer(2, 2)] * 4,
     "3x3 convolutions, dilation 1, 2, 4, ...": [
         Layer(3, padding=2**i, dilation=2**i) for i in range(8)
     ],
@@ -68,7 +66,7 @@ for (label, stack), marker in zip(stacks.items(), "osD"):
     rf = convlib.receptive_field(stack)
     sizes = [row.size for row in rf.layers]
     strides = [row.stride for row in rf.layers]
-    print(f"{label:42s} r: {sizes}  S: {strides}")
+    print(f"{label}\n    r: {sizes}\n    S: {strides}")
     ax.plot(range(1, len(sizes) + 1), sizes, marker=marker, label=label)
 ax.set_xlabel("layer")
 ax.set_yscale("log", base=2)
@@ -87,11 +85,12 @@ fig.tight_layout()
 
 vgg = layers("vgg_16")
 rf_vgg = convlib.receptive_field(vgg, input_size=224)
-print(f"{'layer':28s} {'k':>2s} {'s':>2s} {'out':>4s} {'r':>4s} {'S':>3s} {'P':>3s}")
+print("layer            k  s  out    r   S   P")
 for row in rf_vgg.layers:
-    layer = row.layer
+    name = row.layer.name.removeprefix("vgg_16/")
+    k, s = row.layer.kernel_size, row.layer.stride
     print(
-        f"{layer.name:28s} {layer.kernel_size:2d} {layer.stride:2d} {row.output_size:4d} "
+        f"{name:15s} {k:2d} {s:2d} {row.output_size:4d} "
         f"{row.size:4d} {row.stride:3d} {row.padding:3d}"
     )
 
@@ -134,13 +133,21 @@ for color, index in zip(colors, pools):
     centre = (row.output_size - 1) // 2
     start = centre * row.stride - row.padding
     name = row.layer.name.split("/")[-1]
-    print(f"{name}: output {row.output_size}x{row.output_size}, unit ({centre}, {centre}) "
-          f"sees pixels {start}..{start + row.size - 1}")  # fmt: skip
-    square = Rectangle((start - 0.5, start - 0.5), row.size, row.size, fill=False,
-                       edgecolor=color, linewidth=2.5, path_effects=outline,
-                       label=f"{name}: {row.size}x{row.size}")  # fmt: skip
+    out, end = row.output_size, start + row.size - 1
+    where = f"unit ({centre}, {centre})"
+    print(f"{name}: output {out}x{out}, {where} sees pixels {start}..{end}")
+    square = Rectangle(
+        (start - 0.5, start - 0.5),
+        row.size,
+        row.size,
+        fill=False,
+        edgecolor=color,
+        linewidth=2.5,
+        path_effects=outline,
+        label=f"{name}: {row.size}x{row.size}",
+    )
     ax.add_patch(square)
-ax.legend(title="receptive field after", loc="upper left", fontsize=9, framealpha=0.9)
+ax.legend(title="receptive field after", loc="upper left", fontsize=9)
 ax.set_xlabel("input pixel")
 ax.set_xlim(-12, 236)
 ax.set_ylim(236, -12)
@@ -172,7 +179,8 @@ for module in model:
 
 size = 48
 rf_small = convlib.receptive_field(model, input_size=size)
-print(f"convlib: r = {rf_small.size}, S = {rf_small.stride}, P = {rf_small.padding}")
+r, S, P = rf_small.size, rf_small.stride, rf_small.padding
+print(f"convlib: r = {r}, S = {S}, P = {P}")
 
 x = torch.rand(1, 1, size, size, dtype=torch.float64, requires_grad=True)
 y = model.double()(x)
@@ -182,10 +190,13 @@ grad = x.grad[0, 0].numpy()
 rows = np.flatnonzero(np.abs(grad).sum(axis=1))
 cols = np.flatnonzero(np.abs(grad).sum(axis=0))
 first, last = rf_small.span(unit[0])
-print(f"output {tuple(y.shape[2:])}, unit {unit}: gradient non-zero on rows "
-      f"{rows[0]}..{rows[-1]}, columns {cols[0]}..{cols[-1]}")  # fmt: skip
+print(
+    f"output {tuple(y.shape[2:])}, unit {unit}: gradient non-zero on "
+    f"rows {rows[0]}..{rows[-1]}, columns {cols[0]}..{cols[-1]}"
+)
 print(f"convlib: unit {unit[0]} sees input indices {first}..{last}")
-assert (rows[0], rows[-1]) == (first, last) and (cols[0], cols[-1]) == (first, last)
+assert (rows[0], rows[-1]) == (first, last)
+assert (cols[0], cols[-1]) == (first, last)
 assert len(rows) == rf_small.size
 
 # %%
@@ -198,8 +209,16 @@ assert len(rows) == rf_small.size
 
 fig, ax = plt.subplots(figsize=(5.2, 4.6))
 shown = ax.imshow(grad, cmap="magma")
-ax.add_patch(Rectangle((first - 0.5, first - 0.5), rf_small.size, rf_small.size, fill=False,
-                       edgecolor="cyan", linewidth=2, label="convlib.receptive_field"))  # fmt: skip
+field = Rectangle(
+    (first - 0.5, first - 0.5),
+    r,
+    r,
+    fill=False,
+    edgecolor="cyan",
+    linewidth=2,
+    label="convlib.receptive_field",
+)
+ax.add_patch(field)
 ax.set_title(f"Gradient of unit {unit} with respect to the input")
 ax.legend(loc="lower left", fontsize=8)
 fig.colorbar(shown, ax=ax, label="d output / d input")
