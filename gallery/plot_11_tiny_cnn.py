@@ -28,8 +28,10 @@ import convlib
 with cbook.get_sample_data("grace_hopper.jpg") as file:
     photo = plt.imread(file)  # (600, 512, 3) uint8
 square = photo[:512] / 255  # (512, 512, 3)
-image = square.reshape(128, 4, 128, 4, 3).mean(axis=(1, 3)).astype(np.float32)  # (128, 128, 3)
-x = convlib.convert_layout(image[None], "NHWC", "NCHW").copy()  # (1, 3, 128, 128)
+blocks = square.reshape(128, 4, 128, 4, 3)
+image = blocks.mean(axis=(1, 3)).astype(np.float32)  # (128, 128, 3)
+# (1, 3, 128, 128): NCHW
+x = convlib.convert_layout(image[None], "NHWC", "NCHW").copy()
 print("input x:", x.shape, x.dtype)
 
 # %%
@@ -58,24 +60,28 @@ laplacian = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]]) / 2
 centre = np.zeros((3, 3))
 centre[1, 1] = 1
 grey = np.ones(3) / 3  # the same weight on R, G and B
-filters = np.stack(
-    [
-        np.einsum("c,pq->cpq", grey, sobel),  # brightness increases to the right
-        np.einsum("c,pq->cpq", grey, sobel.T),  # brightness increases downwards
-        np.einsum("c,pq->cpq", grey, laplacian),  # spots and thin lines
-        np.einsum("c,pq->cpq", grey, np.ones((3, 3)) / 9),  # blur
-        np.einsum("c,pq->cpq", [1, -1, 0], centre),  # red minus green
-        np.einsum("c,pq->cpq", [-0.5, -0.5, 1], centre),  # blue minus yellow
-    ]
-).astype(np.float32)  # (c_out, c_in, kh, kw) = (6, 3, 3, 3): OIHW
-names = ["edge, left to right", "edge, top to bottom", "Laplacian", "blur",
-         "red - green", "blue - yellow"]  # fmt: skip
+# (colour weights, 3x3 spatial pattern) of each filter
+recipes = {
+    "edge, left to right": (grey, sobel),
+    "edge, top to bottom": (grey, sobel.T),
+    "Laplacian": (grey, laplacian),  # spots and thin lines
+    "blur": (grey, np.ones((3, 3)) / 9),
+    "red - green": ([1, -1, 0], centre),
+    "blue - yellow": ([-0.5, -0.5, 1], centre),
+}
+names = list(recipes)
+# each filter (3, 3, 3) = colour weights times spatial pattern
+filters = [np.einsum("c,pq->cpq", rgb, xy) for rgb, xy in recipes.values()]
+# (c_out, c_in, kh, kw) = (6, 3, 3, 3): OIHW
+filters = np.stack(filters).astype(np.float32)
+
 with torch.no_grad():
     model[0].weight.copy_(torch.from_numpy(filters))
     model[0].bias.zero_()
 
 # Copy every weight out of the PyTorch model: convlib gets the same numbers.
-weights = {name: value.detach().numpy() for name, value in model.state_dict().items()}
+state = model.state_dict()
+weights = {name: value.detach().numpy() for name, value in state.items()}
 for name, value in weights.items():
     print(f"{name:9s} {value.shape}")
 
@@ -86,18 +92,19 @@ for name, value in weights.items():
 # conventions, so the weights go in unchanged. ReLU has no convlib function: it
 # is ``np.maximum(h, 0)``.
 
+w1, b1 = weights["0.weight"], weights["0.bias"]
+w2, b2 = weights["3.weight"], weights["3.bias"]
 convlib_layers = [
-    ("conv1", lambda h: convlib.conv2d(h, weights["0.weight"], weights["0.bias"], padding=1)),
+    ("conv1", lambda h: convlib.conv2d(h, w1, b1, padding=1)),
     ("relu", lambda h: np.maximum(h, 0)),
     ("maxpool", lambda h: convlib.max_pool2d(h, 2, stride=2)),
-    ("conv2", lambda h: convlib.conv2d(h, weights["3.weight"], weights["3.bias"])),
+    ("conv2", lambda h: convlib.conv2d(h, w2, b2)),
 ]
 
 h_convlib = x
 h_torch = torch.from_numpy(x)
 outputs = {}
-print(f"{'layer':8s} {'output shape':>16s} {'dtype':>8s} {'max |convlib - torch|':>22s} "
-      f"{'tolerance':>10s}")  # fmt: skip
+print("layer       output shape    dtype  max |convlib - torch|  tolerance")
 with torch.no_grad():
     for (name, layer), torch_layer in zip(convlib_layers, model):
         h_convlib = layer(h_convlib)
@@ -105,26 +112,32 @@ with torch.no_grad():
         reference = h_torch.numpy()
         difference = np.abs(h_convlib - reference).max()
         tolerance = 1e-4 * np.abs(reference).max()
-        print(f"{name:8s} {h_convlib.shape!s:>16s} {h_convlib.dtype!s:>8s} {difference:22.2e} "
-              f"{tolerance:10.1e}")  # fmt: skip
-        assert h_convlib.shape == reference.shape and h_convlib.dtype == np.float32
-        np.testing.assert_allclose(h_convlib, reference, rtol=0, atol=tolerance)
+        shape, dtype = str(h_convlib.shape), str(h_convlib.dtype)
+        gap = f"{difference:22.2e} {tolerance:10.1e}"
+        print(f"{name:8s} {shape:>16s} {dtype:>8s} {gap}")
+        assert h_convlib.shape == reference.shape
+        assert h_convlib.dtype == np.float32
+        gap_ok = np.allclose(h_convlib, reference, rtol=0, atol=tolerance)
+        assert gap_ok, f"{name}: convlib and torch differ by {difference}"
         outputs[name] = h_convlib
 
 # %%
-# Each 3x3 convolution without padding removes a ring of pixels, and the
-# pooling halves the size: 128 -> 128 -> 64 -> 62. Every value of the last
-# layer sees an 8x8 patch of the image, as :func:`convlib.receptive_field`
-# reads off the model, and the whole stack has few parameters but many
-# multiply-accumulates (:func:`convlib.conv_cost`).
+# The padded first convolution keeps the size, the pooling halves it and the
+# unpadded second convolution removes a ring of pixels: 128 -> 128 -> 64 ->
+# 62. Every value of the last layer sees an 8x8 patch of the image, as
+# :func:`convlib.receptive_field` reads off the model, and the whole stack has
+# few parameters but many multiply-accumulates (:func:`convlib.conv_cost`).
 
 rf = convlib.receptive_field(model, input_size=128)
-print(f"receptive field of conv2: {rf.size}x{rf.size} pixels, effective stride {rf.stride}")
+print(f"receptive field of conv2: {rf.size}x{rf.size} pixels")
+print(f"effective stride: {rf.stride} pixels")
 cost1 = convlib.conv_cost(128, 3, 6, 3, padding=1)
 cost2 = convlib.conv_cost(64, 6, 4, 3)
 assert cost2.output_size == outputs["conv2"].shape[2:]
-print(f"parameters: {cost1.params} + {cost2.params} = {cost1.params + cost2.params}")
-print(f"multiply-accumulates: {cost1.macs:,} + {cost2.macs:,} = {cost1.macs + cost2.macs:,}")
+params = cost1.params + cost2.params
+macs = cost1.macs + cost2.macs
+print(f"parameters: {cost1.params} + {cost2.params} = {params}")
+print(f"multiply-accumulates: {cost1.macs:,} + {cost2.macs:,} = {macs:,}")
 
 # %%
 # Feature maps of the first layer
@@ -135,16 +148,16 @@ print(f"multiply-accumulates: {cost1.macs:,} + {cost2.macs:,} = {cost1.macs + co
 # ReLU sets to zero. The colour-opponent maps separate the reddish skin from
 # the blue background. The darker frame around the blur map is the zero
 # padding: at the border, a third or more of each 3x3 average is padding. The
-# max pooling (bottom left) keeps the strongest
-# response in each 2x2 block, at half the resolution.
+# max pooling (bottom left) keeps the strongest response in each 2x2 block,
+# at half the resolution.
 
 fig, axes = plt.subplots(2, 4, figsize=(9.6, 5.2), layout="constrained")
-fig.suptitle("Layer 1: six hand-made filters, after ReLU (values computed by convlib)")
+fig.suptitle("Layer 1: six hand-made filters, after ReLU (by convlib)")
 axes[0, 0].imshow(image)
 axes[0, 0].set_title("input\n128x128 RGB", fontsize=10)
 axes[1, 0].imshow(outputs["maxpool"][0, 0], cmap="magma")
 axes[1, 0].set_title("maxpool of channel 0\n64x64", fontsize=10)
-panels = [axes[0, 1], axes[0, 2], axes[0, 3], axes[1, 1], axes[1, 2], axes[1, 3]]
+panels = [*axes[0, 1:], *axes[1, 1:]]
 for k, (ax, name) in enumerate(zip(panels, names)):
     ax.imshow(outputs["relu"][0, k], cmap="magma")
     ax.set_title(f"relu(conv1), channel {k}\n{name}", fontsize=10)
