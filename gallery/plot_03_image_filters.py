@@ -182,9 +182,10 @@ for name in ("laplacian", "box_blur"):
 
 # %%
 # With zeros outside, the image seems to drop to black just past its border,
-# a large jump in brightness that the edge detector reports as a bright frame
-# around the picture. Mirroring continues the image smoothly, so the border
-# shows only the photograph's own edges. The effect is largest where the
+# a large jump in brightness that the edge detector reports as a strong edge
+# (dark red in the enlargement below) all along the border. Mirroring
+# continues the image smoothly, so the border shows only the photograph's own
+# edges. The effect is largest where the
 # image is bright at its border; the code finds the brightest 30-pixel stretch
 # of the top edge (a white part of the flag) and enlarges it:
 
