@@ -185,9 +185,9 @@ for name in ("laplacian", "box_blur"):
 # a large jump in brightness that the edge detector reports as a strong edge
 # (dark red in the enlargement below) all along the border. Mirroring
 # continues the image smoothly, so the border shows only the photograph's own
-# edges. The effect is largest where the
-# image is bright at its border; the code finds the brightest 30-pixel stretch
-# of the top edge (a white part of the flag) and enlarges it:
+# edges. The effect is largest where the image is bright at its border; the
+# code finds the brightest 30-pixel stretch of the top edge (a white part of
+# the flag) and enlarges it:
 
 mirrored = by_convlib["laplacian"]
 zero_filled = convlib.convolve2d(gray, laplacian, "same", boundary="fill")
