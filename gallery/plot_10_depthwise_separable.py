@@ -35,27 +35,37 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf
 
 # (input channels, output channels, stride) of MobileNet v1's separable blocks
-blocks = [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2), (256, 256, 1), (256, 512, 2)]
-blocks += [(512, 512, 1)] * 5 + [(512, 1024, 2), (1024, 1024, 1)]
+blocks = [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2)]
+blocks += [(256, 256, 1), (256, 512, 2)] + [(512, 512, 1)] * 5
+blocks += [(512, 1024, 2), (1024, 1024, 1)]
+same = {"padding": "same", "bias": False}
 
-size = 112  # after the first, ordinary 3x3 stride-2 convolution (3 -> 32 channels)
-first = convlib.conv_cost(224, 3, 32, 3, stride=2, padding="same", bias=False)
+# the first layer: an ordinary 3x3 stride-2 convolution, 3 -> 32 channels
+first = convlib.conv_cost(224, 3, 32, 3, stride=2, **same)
+size = first.output_size[0]  # 112
 rows = []
-print(f"{'block':>5s} {'output':>7s} {'C_in':>5s} {'C_out':>5s} {'dense MACs':>13s} "
-      f"{'separable MACs':>15s} {'ratio':>6s}")  # fmt: skip
+print("block  output  C_in C_out    dense MACs  separable MACs  ratio")
 for index, (c_in, c_out, stride) in enumerate(blocks, start=1):
-    dense = convlib.conv_cost(size, c_in, c_out, 3, stride=stride, padding="same", bias=False)
+    dense = convlib.conv_cost(size, c_in, c_out, 3, stride=stride, **same)
     depthwise = convlib.conv_cost(
-        size, c_in, c_in, 3, stride=stride, padding="same", groups=c_in, bias=False
+        size,
+        c_in,
+        c_in,
+        3,
+        stride=stride,
+        groups=c_in,
+        **same,
     )
-    pointwise = convlib.conv_cost(depthwise.output_size, c_in, c_out, 1, bias=False)
-    separable_macs = depthwise.macs + pointwise.macs
-    separable_params = depthwise.params + pointwise.params
-    rows.append((dense, depthwise, pointwise))
     out = depthwise.output_size[0]
-    print(f"{index:5d} {out:3d}x{out:<3d} {c_in:5d} {c_out:5d} {dense.macs:13,d} "
-          f"{separable_macs:15,d} {separable_macs / dense.macs:6.3f}")  # fmt: skip
-    assert np.isclose(separable_macs / dense.macs, 1 / c_out + 1 / 9)
+    pointwise = convlib.conv_cost(out, c_in, c_out, 1, bias=False)
+    rows.append((dense, depthwise, pointwise))
+    sep_macs = depthwise.macs + pointwise.macs
+    ratio = sep_macs / dense.macs
+    print(
+        f"{index:5d} {out:3d}x{out:<3d} {c_in:5d} {c_out:5d} "
+        f"{dense.macs:13,d} {sep_macs:15,d} {ratio:6.3f}"
+    )
+    assert np.isclose(ratio, 1 / c_out + 1 / 9)
     size = out
 
 # %%
@@ -68,29 +78,49 @@ for index, (c_in, c_out, stride) in enumerate(blocks, start=1):
 # decimal) for the parameters.
 
 fc_macs, fc_params = 1024 * 1000, 1024 * 1000 + 1000
-dense_macs = first.macs + sum(d.macs for d, _, _ in rows) + fc_macs
-dense_params = first.params + sum(d.params for d, _, _ in rows) + fc_params
-sep_macs = first.macs + sum(dw.macs + pw.macs for _, dw, pw in rows) + fc_macs
-sep_params = first.params + sum(dw.params + pw.params for _, dw, pw in rows) + fc_params
+dense_macs = sum(d.macs for d, _, _ in rows)
+dense_params = sum(d.params for d, _, _ in rows)
+sep_macs = sum(dw.macs + pw.macs for _, dw, pw in rows)
+sep_params = sum(dw.params + pw.params for _, dw, pw in rows)
+computed = {
+    "separable": (sep_macs, sep_params),
+    "dense": (dense_macs, dense_params),
+}
 # Howard et al. (2017), Table 4: (million mult-adds, million parameters)
 published = {"separable": (569, 4.2), "dense": (4866, 29.3)}
-computed = {"separable": (sep_macs, sep_params), "dense": (dense_macs, dense_params)}
+totals = {}
 for name, (macs, params) in computed.items():
+    macs = (macs + first.macs + fc_macs) / 1e6
+    params = (params + first.params + fc_params) / 1e6
+    totals[name] = macs, params
     paper_macs, paper_params = published[name]
-    print(f"{name:9s}: {macs / 1e6:6.1f} M MACs (paper {paper_macs}), "
-          f"{params / 1e6:5.2f} M parameters (paper {paper_params})")  # fmt: skip
-    assert abs(macs / 1e6 / paper_macs - 1) < 1e-3 and abs(params / 1e6 / paper_params - 1) < 0.01
-print(f"savings: {dense_macs / sep_macs:.1f}x fewer MACs, "
-      f"{dense_params / sep_params:.1f}x fewer parameters")  # fmt: skip
+    print(
+        f"{name:9s}: {macs:6.1f} M MACs (paper {paper_macs}), "
+        f"{params:5.2f} M parameters (paper {paper_params})"
+    )
+    assert abs(macs / paper_macs - 1) < 1e-3
+    assert abs(params / paper_params - 1) < 0.01
+macs_saved = totals["dense"][0] / totals["separable"][0]
+params_saved = totals["dense"][1] / totals["separable"][1]
+print(f"savings: {macs_saved:.1f}x fewer MACs, ", end="")
+print(f"{params_saved:.1f}x fewer parameters")
 
 fig, ax = plt.subplots(figsize=(7.2, 4))
 positions = np.arange(1, len(blocks) + 1)
-ax.bar(positions - 0.2, [d.macs / 1e6 for d, _, _ in rows], 0.4, label="dense 3x3", color="0.6")
-ax.bar(positions + 0.2, [dw.macs / 1e6 for _, dw, _ in rows], 0.4, label="depthwise 3x3",
-       color="tab:orange")  # fmt: skip
-depthwise_macs = [dw.macs / 1e6 for _, dw, _ in rows]
-ax.bar(positions + 0.2, [pw.macs / 1e6 for _, _, pw in rows], 0.4, bottom=depthwise_macs,
-       label="pointwise 1x1", color="tab:blue")  # fmt: skip
+dense_m = [d.macs / 1e6 for d, _, _ in rows]
+depthwise_m = [dw.macs / 1e6 for _, dw, _ in rows]
+pointwise_m = [pw.macs / 1e6 for _, _, pw in rows]
+left, right = positions - 0.2, positions + 0.2
+ax.bar(left, dense_m, 0.4, label="dense 3x3", color="0.6")
+ax.bar(right, depthwise_m, 0.4, label="depthwise 3x3", color="tab:orange")
+ax.bar(
+    right,
+    pointwise_m,
+    0.4,
+    bottom=depthwise_m,
+    label="pointwise 1x1",
+    color="tab:blue",
+)
 ax.set_xticks(positions)
 ax.set_xlabel("MobileNet v1 block")
 ax.set_ylabel("million multiply-accumulates")
@@ -103,7 +133,8 @@ fig.tight_layout()
 # because it never mixes channels.
 
 share = [pw.macs / (dw.macs + pw.macs) for _, dw, pw in rows]
-print(f"pointwise share of the separable MACs: {min(share):.0%} to {max(share):.0%}")
+low, high = min(share), max(share)
+print(f"pointwise share of the separable MACs: {low:.0%} to {high:.0%}")
 
 # %%
 # Keras ``SeparableConv2D``: two kernels and their layouts
@@ -121,7 +152,11 @@ channels, multiplier, c_out = 3, 2, 4
 
 tf.keras.utils.set_random_seed(0)
 layer = tf.keras.layers.SeparableConv2D(
-    c_out, 3, depth_multiplier=multiplier, padding="same", bias_initializer="glorot_uniform"
+    c_out,
+    3,
+    depth_multiplier=multiplier,
+    padding="same",
+    bias_initializer="glorot_uniform",  # non-zero, so the bias is checked too
 )
 y_keras = layer(x).numpy()
 depthwise_tf, pointwise_tf, bias = (weight.numpy() for weight in layer.weights)
@@ -138,15 +173,18 @@ print("pointwise_kernel:", pointwise_tf.shape, "= (1, 1, C*m, C_out)")
 # ``I = C`` and ``O = m``), then merge them. The pointwise kernel is an
 # ordinary 1x1 kernel: HWIO to OIHW.
 
-depthwise = convlib.convert_layout(depthwise_tf, "HWIO", "IOHW")  # (C, m, 3, 3)
-depthwise = depthwise.reshape(channels * multiplier, 1, 3, 3)  # (C*m, 1, 3, 3)
-pointwise = convlib.convert_layout(pointwise_tf, "HWIO", "OIHW")  # (C_out, C*m, 1, 1)
-y_convlib = convlib.separable_conv2d(
-    x, depthwise, pointwise, bias, padding="same", data_format="NHWC"
-)
+c_m = channels * multiplier
+# (C, m, 3, 3), then (C*m, 1, 3, 3)
+depthwise = convlib.convert_layout(depthwise_tf, "HWIO", "IOHW")
+depthwise = depthwise.reshape(c_m, 1, 3, 3)
+# (C_out, C*m, 1, 1)
+pointwise = convlib.convert_layout(pointwise_tf, "HWIO", "OIHW")
+nhwc = {"padding": "same", "data_format": "NHWC"}
+y_convlib = convlib.separable_conv2d(x, depthwise, pointwise, bias, **nhwc)
 tolerance = 1e-4 * np.abs(y_keras).max()
 difference = np.abs(y_convlib - y_keras).max()
-print(f"convlib vs Keras: max |difference| = {difference:.2e} (tolerance {tolerance:.1e})")
+print(f"convlib vs Keras: max |difference| = {difference:.2e}")
+print(f"tolerance: {tolerance:.1e}")
 np.testing.assert_allclose(y_convlib, y_keras, rtol=0, atol=tolerance)
 
 # %%
@@ -155,9 +193,11 @@ np.testing.assert_allclose(y_convlib, y_keras, rtol=0, atol=tolerance)
 # axes puts the filters in the order ``j*C + c``. With :math:`m = 1` that is
 # harmless; with :math:`m = 2` it hands channels the wrong filters.
 
-wrong = convlib.convert_layout(depthwise_tf, "HWIO", "OIHW").reshape(channels * multiplier, 1, 3, 3)
-y_wrong = convlib.separable_conv2d(x, wrong, pointwise, bias, padding="same", data_format="NHWC")
-print(f"with the OIHW conversion: max |difference| = {np.abs(y_wrong - y_keras).max():.2f}")
+wrong = convlib.convert_layout(depthwise_tf, "HWIO", "OIHW")  # (m, C, 3, 3)
+wrong = wrong.reshape(c_m, 1, 3, 3)
+y_wrong = convlib.separable_conv2d(x, wrong, pointwise, bias, **nhwc)
+wrong_gap = np.abs(y_wrong - y_keras).max()
+print(f"with the OIHW conversion: max |difference| = {wrong_gap:.2f}")
 assert not np.allclose(y_wrong, y_keras, atol=tolerance)
 
 # %%
@@ -168,17 +208,18 @@ assert not np.allclose(y_wrong, y_keras, atol=tolerance)
 # and takes the depthwise kernel unchanged; the second is the 1x1 mix.
 
 model = torch.nn.Sequential(
-    torch.nn.Conv2d(channels, channels * multiplier, 3, padding=1, groups=channels, bias=False),
-    torch.nn.Conv2d(channels * multiplier, c_out, 1),
+    torch.nn.Conv2d(channels, c_m, 3, padding=1, groups=channels, bias=False),
+    torch.nn.Conv2d(c_m, c_out, 1),
 )
 with torch.no_grad():
     model[0].weight.copy_(torch.from_numpy(depthwise))
     model[1].weight.copy_(torch.from_numpy(pointwise))
     model[1].bias.copy_(torch.from_numpy(bias))
-    x_torch = torch.from_numpy(convlib.convert_layout(x, "NHWC", "NCHW").copy())
-    y_torch = model(x_torch).numpy()  # (1, 4, 64, 64): NCHW
+    x_nchw = convlib.convert_layout(x, "NHWC", "NCHW").copy()
+    y_torch = model(torch.from_numpy(x_nchw)).numpy()  # (1, 4, 64, 64)
 y_torch_nhwc = convlib.convert_layout(y_torch, "NCHW", "NHWC")
-print(f"convlib vs PyTorch: max |difference| = {np.abs(y_convlib - y_torch_nhwc).max():.2e}")
+torch_gap = np.abs(y_convlib - y_torch_nhwc).max()
+print(f"convlib vs PyTorch: max |difference| = {torch_gap:.2e}")
 np.testing.assert_allclose(y_convlib, y_torch_nhwc, rtol=0, atol=tolerance)
 
 # %%
@@ -195,10 +236,10 @@ merged = np.einsum(
     pointwise[:, :, 0, 0].reshape(c_out, channels, multiplier),
     depthwise.reshape(channels, multiplier, 3, 3),
 )  # (C_out, C, 3, 3)
-y_dense = convlib.conv2d(x, merged, bias, padding="same", data_format="NHWC", kernel_format="OIHW")
-print(
-    f"merged dense kernel {merged.shape}: max |difference| = {np.abs(y_dense - y_keras).max():.2e}"
-)
+y_dense = convlib.conv2d(x, merged, bias, kernel_format="OIHW", **nhwc)
+dense_gap = np.abs(y_dense - y_keras).max()
+print(f"merged dense kernel {merged.shape}:")
+print(f"max |difference| from Keras = {dense_gap:.2e}")
 np.testing.assert_allclose(y_dense, y_keras, rtol=0, atol=tolerance)
 
 fig, axes = plt.subplots(1, 1 + c_out, figsize=(10, 2.6))
@@ -210,7 +251,7 @@ for k, ax in enumerate(axes[1:]):
     ax.set_title(f"output channel {k}")
 for ax in axes:
     ax.set_axis_off()
-fig.suptitle("SeparableConv2D output: convlib = Keras = PyTorch (random Keras weights)")
+fig.suptitle("SeparableConv2D (random weights): convlib = Keras = PyTorch")
 fig.tight_layout()
 
 plt.show()
