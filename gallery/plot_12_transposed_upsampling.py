@@ -29,23 +29,26 @@ from matplotlib import cbook
 import convlib
 
 ones = np.ones((1, 1, 6, 6))
-coverage = {
-    k: convlib.conv_transpose2d(ones, np.ones((1, 1, k, k)), stride=2)[0, 0] for k in (3, 4)
-}
-for k, counts in coverage.items():
-    interior = counts[k:-k, k:-k]
-    print(f"{k}x{k} kernel, stride 2: output {counts.shape}, "
-          f"interior coverage {sorted(set(interior.ravel().tolist()))}")  # fmt: skip
+coverage = {}
+for k in (3, 4):
+    counts = convlib.conv_transpose2d(ones, np.ones((1, 1, k, k)), stride=2)
+    coverage[k] = counts[0, 0]
+    interior = sorted({int(v) for v in coverage[k][k:-k, k:-k].ravel()})
+    print(f"{k}x{k} kernel, stride 2: output {coverage[k].shape}")
+    print(f"    interior pixels covered {interior} times")
 
+CELL_TEXT = {"ha": "center", "va": "center", "fontsize": 7}
 fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
 for ax, (k, counts) in zip(axes, coverage.items()):
     shown = ax.imshow(counts, cmap="viridis", vmin=0, vmax=4)
     for (i, j), value in np.ndenumerate(counts):
-        ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=7,
-                color="white" if value < 3 else "black")  # fmt: skip
-    ax.set_title(f"{k}x{k} kernel of ones, stride 2: {counts.shape[0]}x{counts.shape[1]}")
+        color = "white" if value < 3 else "black"
+        ax.text(j, i, f"{value:g}", color=color, **CELL_TEXT)
+    size = f"{counts.shape[0]}x{counts.shape[1]}"
+    ax.set_title(f"{k}x{k} kernel of ones, stride 2: {size}")
     ax.set_axis_off()
-fig.colorbar(shown, ax=axes, label="kernel copies covering the pixel", shrink=0.8)
+label = "kernel copies covering the pixel"
+fig.colorbar(shown, ax=axes, label=label, shrink=0.8)
 fig.suptitle("Transposed convolution of a 6x6 image of ones")
 
 # %%
@@ -66,7 +69,8 @@ fig.suptitle("Transposed convolution of a 6x6 image of ones")
 with cbook.get_sample_data("grace_hopper.jpg") as file:
     photo = plt.imread(file)  # (600, 512, 3) uint8
 crop = photo[150:342:4, 176:368:4] / 255  # (48, 48, 3): every 4th pixel
-x = convlib.convert_layout(crop[None], "NHWC", "NCHW").copy()  # (1, 3, 48, 48)
+# (1, 3, 48, 48): NCHW
+x = convlib.convert_layout(crop[None], "NHWC", "NCHW").copy()
 
 a = np.array([1.0, 3.0, 3.0, 1.0]) / 4
 bilinear = np.tile(np.outer(a, a), (3, 1, 1, 1))  # (3, 1, 4, 4)
@@ -77,11 +81,11 @@ reference = torch.nn.functional.interpolate(
     torch.from_numpy(x), scale_factor=2, mode="bilinear", align_corners=False
 ).numpy()
 gap = np.abs(up - reference)
-print(f"interior (without the outer ring): max |convlib - torch| = "
-      f"{gap[..., 1:-1, 1:-1].max():.1e}")  # fmt: skip
-print(f"outer ring of pixels:             max |convlib - torch| = "
-      f"{gap.max():.3f}")  # fmt: skip
-np.testing.assert_allclose(up[..., 1:-1, 1:-1], reference[..., 1:-1, 1:-1], rtol=1e-12, atol=1e-12)
+inside = (..., slice(1, -1), slice(1, -1))  # all but the outer ring
+gap_inside = gap[inside].max()
+print(f"inside the outer ring: max |convlib - torch| = {gap_inside:.1e}")
+print(f"outer ring of pixels:  max |convlib - torch| = {gap.max():.3f}")
+np.testing.assert_allclose(up[inside], reference[inside], rtol=0, atol=1e-12)
 assert gap.max() > 0.01
 
 # %%
@@ -94,27 +98,32 @@ assert gap.max() > 0.01
 # on every side with ``np.pad(..., mode="edge")``, and trimming the two extra
 # output pixels per side with ``padding=1 + 2`` makes the two agree everywhere.
 
-x_edge = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="edge")  # (1, 3, 50, 50)
-up_edge = convlib.conv_transpose2d(x_edge, bilinear, stride=2, padding=3, groups=3)
-print(f"with edge padding: output {up_edge.shape}, max |convlib - torch| = "
-      f"{np.abs(up_edge - reference).max():.1e}")  # fmt: skip
+# (1, 3, 50, 50): the edge pixels repeated once on every side
+x_edge = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="edge")
+# padding=3: the usual 1, plus the 2 extra output pixels per side
+options = {"stride": 2, "padding": 3, "groups": 3}
+up_edge = convlib.conv_transpose2d(x_edge, bilinear, **options)
+edge_gap = np.abs(up_edge - reference).max()
+print(f"with edge padding: output {up_edge.shape}")
+print(f"max |convlib - torch| = {edge_gap:.1e}")
 np.testing.assert_allclose(up_edge, reference, rtol=1e-12, atol=1e-12)
 
 fig, axes = plt.subplots(1, 4, figsize=(10, 3.1), layout="constrained")
 panels = [
     (crop, "input, 48x48"),
-    (convlib.convert_layout(up, "NCHW", "NHWC")[0], "conv_transpose2d, 96x96"),
-    (convlib.convert_layout(reference, "NCHW", "NHWC")[0], "torch interpolate, 96x96"),
+    (up[0].transpose(1, 2, 0), "conv_transpose2d, 96x96"),
+    (reference[0].transpose(1, 2, 0), "torch interpolate, 96x96"),
 ]
 for ax, (image, title) in zip(axes, panels):
     ax.imshow(np.clip(image, 0, 1), interpolation="nearest")
     ax.set_title(title, fontsize=10)
-shown = axes[3].imshow(gap.max(axis=(0, 1)), cmap="magma", interpolation="nearest")
+worst = gap.max(axis=(0, 1))  # (96, 96): largest gap over the channels
+shown = axes[3].imshow(worst, cmap="magma", interpolation="nearest")
 axes[3].set_title("|difference|, max over RGB", fontsize=10)
 fig.colorbar(shown, ax=axes[3], shrink=0.8)
 for ax in axes:
     ax.set_axis_off()
-fig.suptitle("Bilinear upsampling as a transposed convolution: equal except the outer ring")
+fig.suptitle("Transposed convolution = bilinear upsampling but at the border")
 
 # %%
 # The same layer in PyTorch
@@ -124,12 +133,13 @@ fig.suptitle("Bilinear upsampling as a transposed convolution: equal except the 
 # kernel and let training adjust them. Its weight has the same layout as
 # convlib's, so the kernel is copied in unchanged.
 
-layer = torch.nn.ConvTranspose2d(3, 3, 4, stride=2, padding=1, groups=3, bias=False)
+layer = torch.nn.ConvTranspose2d(3, 3, 4, 2, padding=1, groups=3, bias=False)
 with torch.no_grad():
     layer.weight.copy_(torch.from_numpy(bilinear))
     up_torch = layer.double()(torch.from_numpy(x)).numpy()
-print(f"ConvTranspose2d weight {tuple(layer.weight.shape)}, "
-      f"max |convlib - torch| = {np.abs(up - up_torch).max():.1e}")  # fmt: skip
+layer_gap = np.abs(up - up_torch).max()
+print(f"ConvTranspose2d weight {tuple(layer.weight.shape)}")
+print(f"max |convlib - torch| = {layer_gap:.1e}")
 np.testing.assert_allclose(up, up_torch, rtol=1e-12, atol=1e-12)
 
 # %%
@@ -144,8 +154,15 @@ np.testing.assert_allclose(up, up_torch, rtol=1e-12, atol=1e-12)
 
 for size in (5, 48, 100):
     four = convlib.conv_transpose_output_size(size, 4, stride=2, padding=1)
-    three = convlib.conv_transpose_output_size(size, 3, stride=2, padding=1, output_padding=1)
-    print(f"in {size:3d}: k=4, p=1 -> {four:3d};  k=3, p=1, output_padding=1 -> {three:3d}")
+    three = convlib.conv_transpose_output_size(
+        size,
+        3,
+        stride=2,
+        padding=1,
+        output_padding=1,
+    )
+    print(f"in {size:3d}: k=4, p=1 -> {four:3d}; ", end="")
+    print(f"k=3, p=1, output_padding=1 -> {three:3d}")
     assert four == three == 2 * size
 
 plt.show()
