@@ -1,9 +1,12 @@
 """Transposed convolution: the adjoint (the gradient) of a strided convolution.
 
-Computed the way JAX's reference does it: spread the input out by inserting
+Defined the way JAX's reference computes it: spread the input out by inserting
 ``stride - 1`` zeros between its elements, pad by ``dilation * (k - 1) - padding``
 on each side, then cross-correlate with the kernel flipped and its two channel
-axes swapped.
+axes swapped. That is how stride 1 is computed (by any fast correlation
+method); with a larger stride most spread values are zeros, so convlib
+scatters each input value's contribution instead
+(:func:`convlib.methods.scatter.transpose_scatter`), which gives the same result.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from ._checks import as_numeric_array, check_int, int_tuple, result_dtype
 from .arithmetic import check_output_padding
 from .conv import correlate
 from .layouts import convert_layout, data_format_for
+from .methods.scatter import transpose_scatter
 from .padding import normalize_padding
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
@@ -37,6 +41,8 @@ def transpose_correlate(
     (PyTorch's transposed layout). Returns ``(n, c_out, *out)`` with
     ``out = (in - 1) * stride - before - after + dilation * (k - 1) + output_padding + 1``.
     """
+    if any(s > 1 for s in stride):  # skip the zeros: prod(stride) times fewer multiply-adds
+        return transpose_scatter(y, weight, stride, pads, output_padding, dilation, groups)
     n, c_in = y.shape[:2]
     kernel = weight.shape[2:]
     nd = len(kernel)
@@ -191,9 +197,12 @@ def conv_transpose2d(
 
     Notes
     -----
-    Computed as "spread the input with ``s - 1`` zeros, pad by ``d (k - 1) - p``,
-    cross-correlate with the flipped kernel": about ``s_h s_w`` times the
-    multiply-adds of the direct scatter, because most spread values are zero.
+    Equal to "spread the input with ``s - 1`` zeros, pad by ``d (k - 1) - p``,
+    cross-correlate with the flipped kernel", which is how stride 1 is computed.
+    With a larger stride that would multiply ``s_h s_w`` times more numbers,
+    most of them spread zeros, so each input value's contribution is scattered
+    instead: ``N H W C_in C_out/groups kh kw`` multiply-adds in one matrix
+    product, then one strided add per kernel tap.
 
     Examples
     --------

@@ -275,12 +275,51 @@ def test_choose_conv_method_checks_its_arguments():
         choose_conv_method((1, 1, 8, 8), (1, 1, 3, 3), stride=0)
 
 
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_transposed_scatter_matches_spreading_zeros(rng, nd):
+    """The strided transposed convolution skips the spread zeros; same result, exact for ints."""
+    from convlib.methods.scatter import transpose_scatter
+
+    for _ in range(15):
+        groups = int(rng.integers(1, 4))
+        kernel = tuple(int(k) for k in rng.integers(1, 5, size=nd))
+        stride = tuple(int(s) for s in rng.integers(1, 4, size=nd))
+        dilation = tuple(int(d) for d in rng.integers(1, 3, size=nd))
+        sizes = tuple(int(v) for v in rng.integers(1, 6, size=nd))
+        output_padding = tuple(int(rng.integers(0, max(s, d))) for s, d in zip(stride, dilation))
+        pads = tuple((int(rng.integers(0, 2)), int(rng.integers(0, 2))) for _ in range(nd))
+        x = random_array(rng, (2, groups * 2) + sizes, np.int64)
+        w = random_array(rng, (groups * 2, 3) + kernel, np.int64)
+        # The definition: spread with zeros, pad, correlate with the flipped, swapped kernel.
+        spread = np.zeros((2, groups * 2) + tuple((i - 1) * s + 1 for i, s in zip(sizes, stride)))
+        spread[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)] = x
+        widths = [(0, 0), (0, 0)] + [
+            (d * (k - 1), d * (k - 1) + e) for k, d, e in zip(kernel, dilation, output_padding)
+        ]
+        flipped = w[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
+        swapped = flipped.reshape((groups, 2, 3) + kernel).swapaxes(1, 2)
+        swapped = swapped.reshape((groups * 3, 2) + kernel)
+        full = CONV[nd](
+            np.pad(spread, widths).astype(np.int64), swapped, dilation=dilation, groups=groups,
+            method="loop",
+        )  # fmt: skip
+        crop = tuple(slice(b, full.shape[2 + i] - a) for i, (b, a) in enumerate(pads))
+        expected = full[(slice(None), slice(None)) + crop]
+        got = transpose_scatter(x, w, stride, pads, output_padding, dilation, groups)
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_transposed_and_backward_use_the_fast_methods(rng):
     """conv_transpose2d and conv2d_backward go through auto; check them on a large kernel."""
     x = random_array(rng, (1, 2, 40, 40), np.float32)
     w = random_array(rng, (2, 3, 15, 15), np.float32)
     y = convlib.conv_transpose2d(x, w, padding=7)
     expected = F.conv_transpose2d(torch.from_numpy(x), torch.from_numpy(w), padding=7).numpy()
+    assert_close(y, expected, np.float32)
+    y = convlib.conv_transpose2d(x, w[:, :, :4, :4], stride=2, padding=1)  # a scatter
+    expected = F.conv_transpose2d(
+        torch.from_numpy(x), torch.from_numpy(w[:, :, :4, :4]), stride=2, padding=1
+    ).numpy()
     assert_close(y, expected, np.float32)
     wf = random_array(rng, (3, 2, 15, 15), np.float32)
     g = random_array(rng, (1, 3, 40, 40), np.float32)

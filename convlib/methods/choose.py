@@ -173,7 +173,7 @@ def _method_costs(
     else:
         shifted_macs = float(n * grid * c_out * c_in_g * taps)
         relayout = 2 * x_size + 2 * n * grid * c_out
-        shifted_calls = groups * taps + 10
+        shifted_calls = 3 * groups * taps + 15  # a BLAS call through scipy costs a few
     costs["shifted"] = _cost(
         blas=shifted_macs,
         efficiency=blas_or_not(_efficiency(c_in_g, c_out_g)),
