@@ -102,3 +102,17 @@ def docs_live(session: nox.Session) -> None:
         *session.posargs,
         env=QUIET_FRAMEWORKS,
     )
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Time convlib against PyTorch, TensorFlow and SciPy (benchmarks/bench_conv.py).
+
+    Arguments after ``--`` go to the script, e.g. ``nox -s bench -- --name mine``
+    or ``nox -s bench -- --compare a.json b.json``. TensorFlow keeps its oneDNN
+    kernels here (its fastest CPU path), unlike in the other sessions.
+    """
+    session.install("-e", ".[frameworks]")
+    session.run(
+        "python", "benchmarks/bench_conv.py", *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "3"}
+    )
