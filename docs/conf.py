@@ -105,7 +105,6 @@ nb_ipywidgets_js: dict[str, dict[str, str]] = {}
 autosummary_generate = True
 autosummary_imported_members = True
 autodoc_typehints = "none"  # the numpydoc type lines state types and shapes
-autodoc_default_options = {"members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
@@ -144,13 +143,19 @@ html_theme_options = {
     "navbar_align": "left",
     "header_links_before_dropdown": 6,
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
-    "secondary_sidebar_items": ["page-toc", "page-downloads"],
+    "secondary_sidebar_items": {
+        "**": ["page-toc", "page-downloads"],
+        "index": [],
+        "explorer": [],
+    },
     "show_toc_level": 2,
     "show_prev_next": True,
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
 html_sidebars = {"index": [], "explorer": []}
+html_context = {"default_mode": "auto"}  # light or dark as the reader's system says
+html_favicon = "_static/favicon.svg"
 
 # MathJax 3 is served from the site (docs/_static/mathjax, from the npm package
 # mathjax@3, Apache-2.0), so the built folder works offline.

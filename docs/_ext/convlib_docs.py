@@ -5,7 +5,8 @@
   jupytext into ``_notebooks/<page>.ipynb`` in the HTML output, and the
   ``page-downloads.html`` sidebar component links to it and to the ``.md``.
 * References to a public name through its private module path, such as
-  ``convlib.padding.normalize_padding``, resolve to the documented
+  ``convlib.padding.normalize_padding`` (or a bare ``choose_conv_method`` in a
+  docstring of ``convlib.methods``), resolve to the documented
   ``convlib.normalize_padding``; references to convlib's modules resolve to
   the package.
 * The build warns (an error with ``-W``) when a name in ``convlib.__all__`` is
@@ -72,11 +73,12 @@ def _public_alias(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
 ) -> nodes.Node | None:
     target = node.get("reftarget", "")
-    if node.get("refdomain") != "py" or not target.startswith("convlib."):
+    in_convlib = str(node.get("py:module") or "").startswith("convlib")
+    if node.get("refdomain") != "py" or not (target.startswith("convlib.") or in_convlib):
         return None
     import convlib
 
-    if node.get("reftype") == "mod":
+    if node.get("reftype") == "mod" and target.startswith("convlib."):
         # convlib's modules are an implementation detail: their names point to the package.
         public = "convlib"
     else:
