@@ -105,6 +105,35 @@ def docs_live(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def browser(session: nox.Session) -> None:
+    """The built site in headless Chromium, its downloads run outside the repository.
+
+    Needs Chromium (Debian: ``apt-get install chromium``; another executable through
+    ``CONVLIB_CHROMIUM``). Tests the site in ``CONVLIB_SITE_DIR`` (default
+    docs/_build/html), building it first when it has no index.html. convlib is installed
+    as a package, not editable, so the downloaded examples import it the way a reader
+    does. Screenshots go to docs/_build/screenshots (``CONVLIB_SCREENSHOT_DIR``). Extra
+    arguments go to pytest, e.g. ``nox -s browser -- -k explorer``.
+    """
+    session.install(".[browser,test,docs]")
+    site = os.environ.get("CONVLIB_SITE_DIR", f"{DOCS_BUILD}/html")
+    if not os.path.isfile(os.path.join(site, "index.html")):
+        session.log(f"no built site in {site}: building it")
+        session.run(
+            "sphinx-build", "-W", "--keep-going", "-n", "-b", "html", "docs", site,
+            "-d", f"{DOCS_BUILD}/doctrees", env=QUIET_FRAMEWORKS,
+        )  # fmt: skip
+    workers = os.environ.get("CONVLIB_TEST_WORKERS", "2")
+    env = {
+        **QUIET_FRAMEWORKS,
+        "CONVLIB_BROWSER_TESTS": "1",
+        "CONVLIB_SITE_DIR": os.path.abspath(site),
+        "CONVLIB_REQUIRE_INSTALLED": "1",
+    }
+    session.run("pytest", "-n", workers, "tests/browser", *session.posargs, env=env)
+
+
+@nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Time convlib against PyTorch, TensorFlow and SciPy (benchmarks/bench_conv.py).
 
