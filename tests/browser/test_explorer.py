@@ -268,3 +268,11 @@ def test_phone_screen(watched: Any, base_url: str) -> None:
     page.tap('#explorer-output-grid rect[data-r="0"][data-c="1"]')
     assert _selected(page) == (0, 1)
     assert not watch.page_errors, watch.page_errors
+
+
+def test_large_settings_keep_the_numbers(explorer: Any) -> None:
+    """Too many cells to draw: the size is still exact, and the page says why no grid is drawn."""
+    Typist(explorer).set(in_size=224, kernel_size=7, stride=2, padding=3, dilation=1)
+    assert Typist(explorer).output() == str(convlib.conv_output_size(224, 7, 2, 3))
+    assert explorer.locator("#explorer-too-large").is_visible()
+    assert "drawn up to" in explorer.inner_text("#explorer-too-large")

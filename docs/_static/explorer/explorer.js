@@ -642,6 +642,7 @@
     this.el("explorer-too-large").hidden = drawn;
     if (!drawn) {
       this.stop();
+      this.el("explorer-window").textContent = "";
       this.el("explorer-too-large").textContent =
         "The grids are drawn up to " + MAX_DRAWN + " cells a side; these settings need " + Math.max(n, g.out) +
         ". The numbers above are exact; make the input smaller to see the cells.";
