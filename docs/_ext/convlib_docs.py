@@ -4,6 +4,8 @@
   is also offered as a Jupyter notebook: the page's source is converted with
   jupytext into ``_notebooks/<page>.ipynb`` in the HTML output, and the
   ``page-downloads.html`` sidebar component links to it and to the ``.md``.
+  A page's ``from myst_nb import glue`` becomes an import with a do-nothing
+  fallback there, so the notebook runs without MyST-NB.
 * References to a public name through its private module path, such as
   ``convlib.padding.normalize_padding`` (or a bare ``choose_conv_method`` in a
   docstring of ``convlib.methods``), resolve to the documented
@@ -48,10 +50,24 @@ def _is_text_notebook(source: Path) -> bool:
     return head.startswith("---") and "kernelspec:" in head.split("\n---", 1)[0]
 
 
+GLUE_IMPORT = "from myst_nb import glue"
+GLUE_FALLBACK = """try:
+    from myst_nb import glue
+except ImportError:  # outside the site's build: nothing to glue into
+    def glue(name, value, display=True):
+        return value if display else None"""
+
+
 def _write_notebook(app: Sphinx, pagename: str, source: Path) -> str:
     import jupytext
 
     notebook = jupytext.read(source, fmt="md:myst")
+    for cell in notebook.cells:
+        # A reader's Jupyter may not have MyST-NB; the page's glue() calls then do nothing.
+        if cell.cell_type == "code" and GLUE_IMPORT in cell.source.splitlines():
+            cell.source = "\n".join(
+                GLUE_FALLBACK if line == GLUE_IMPORT else line for line in cell.source.splitlines()
+            )
     target = Path(app.outdir, NOTEBOOK_DIR, pagename + ".ipynb")
     target.parent.mkdir(parents=True, exist_ok=True)
     jupytext.write(notebook, target, fmt="ipynb")
