@@ -24,7 +24,11 @@ animation).
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
+from matplotlib.collections import PatchCollection, PathCollection
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D, IdentityTransform
 
 import convlib
 
@@ -44,33 +48,66 @@ OUTLINE = {"fill": False, "edgecolor": "#d84315", "linewidth": 3}
 MONO = {"ha": "center", "fontsize": 10, "family": "monospace"}
 
 
-def draw_grid(ax, values, title, pad_mask=None):
-    """Draw ``values`` as labelled cells; return their patches and texts."""
+# half the height of a digit, in points: numbers are centred on it
+zero = TextPath((0, 0), "0", prop=FontProperties(size=10)).get_extents()
+DIGIT_MIDDLE = (zero.y0 + zero.y1) / 2
+
+
+def number_shapes(ax, values, hidden=None, pad_mask=None):
+    """Draw the numbers of a grid as one collection of shapes; return it.
+
+    Each animation frame redraws the whole figure; one collection of number
+    shapes draws several times faster than one text object per cell.
+    ``hidden`` cells get no number.
+    """
+    shape = values.shape
+    hidden = np.zeros(shape, bool) if hidden is None else hidden
+    pad_mask = np.zeros(shape, bool) if pad_mask is None else pad_mask
+    paths, centres, colours = [], [], []
+    for (i, j), value in np.ndenumerate(values):
+        style = "italic" if pad_mask[i, j] else "normal"
+        font = FontProperties(size=10, style=style)
+        path = TextPath((0, 0), f"{value:g}", prop=font)
+        box = path.get_extents()
+        # centre the number on the cell (in points)
+        shift = Affine2D().translate(-(box.x0 + box.x1) / 2, -DIGIT_MIDDLE)
+        paths.append(shift.transform_path(path))
+        centres.append((j + 0.5, i + 0.5))
+        colour = "#777" if pad_mask[i, j] else "black"
+        colours.append("none" if hidden[i, j] else colour)
+    # offsets in data coordinates, shapes in points (sizes=1: no scaling)
+    numbers = PathCollection(
+        paths,
+        sizes=[1.0],
+        offsets=centres,
+        offset_transform=ax.transData,
+        facecolors=colours,
+        edgecolors="none",
+        transform=IdentityTransform(),
+    )
+    ax.add_collection(numbers, autolim=False)
+    return numbers
+
+
+def draw_grid(ax, values, title, pad_mask=None, hidden=None):
+    """Draw ``values`` as a grid of numbered cells; return cells and numbers.
+
+    ``cells`` is one collection of squares, row by row, whose colours the
+    animations change with ``cells.set_facecolor``.
+    """
     rows, cols = values.shape
-    patches, texts = {}, {}
-    for i in range(rows):
-        for j in range(cols):
-            is_pad = pad_mask is not None and pad_mask[i, j]
-            face = PAD_FACE if is_pad else "white"
-            patch = Rectangle((j, i), 1, 1, facecolor=face, edgecolor="#555")
-            ax.add_patch(patch)
-            text = ax.text(
-                j + 0.5,
-                i + 0.5,
-                f"{values[i, j]:g}",
-                ha="center",
-                va="center",
-                fontsize=10,
-                color="#777" if is_pad else "black",
-                style="italic" if is_pad else "normal",
-            )
-            patches[i, j], texts[i, j] = patch, text
+    pad_mask = np.zeros(values.shape, bool) if pad_mask is None else pad_mask
+    squares = [Rectangle((j, i), 1, 1) for i, j in np.ndindex(rows, cols)]
+    cells = PatchCollection(squares, edgecolors="#555")
+    cells.set_facecolor(np.where(pad_mask, PAD_FACE, "white").ravel())
+    ax.add_collection(cells)
+    numbers = number_shapes(ax, values, hidden, pad_mask)
     ax.set_xlim(-0.1, cols + 0.1)
     ax.set_ylim(rows + 0.1, -0.1)  # row 0 on top, as in an array
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(title, fontsize=11)
-    return patches, texts
+    return cells, numbers
 
 
 def three_panels(widths):
@@ -119,11 +156,13 @@ def animate_conv(x, w, *, stride=1, padding=0, dilation=1, headline=""):
     fig, (ax_k, ax_in, ax_out) = three_panels([kw, w_pad, max(w_out, 3)])
     draw_grid(ax_k, w, "kernel")
     in_title = f"input (padded by {pads[0][0]}), {h_pad}x{w_pad}"
-    in_patches, _ = draw_grid(ax_in, x_pad, in_title, pad_mask)
+    in_cells, _ = draw_grid(ax_in, x_pad, in_title, pad_mask)
     out_title = f"output, {h_out}x{w_out}"
-    out_patches, out_texts = draw_grid(ax_out, y, out_title)
-    for text in out_texts.values():
-        text.set_visible(False)
+    no_numbers = np.ones(y.shape, bool)
+    out_cells, _ = draw_grid(ax_out, y, out_title, hidden=no_numbers)
+    # the output's numbers after each frame: the cells computed so far
+    order = np.arange(h_out * w_out).reshape(y.shape)
+    shown = [number_shapes(ax_out, y, order > k) for k in range(order.size)]
     fig.suptitle(headline, fontsize=12)
     fig.subplots_adjust(top=0.84, bottom=0.12)
     formula = fig.text(0.5, 0.04, "", **MONO)
@@ -134,21 +173,21 @@ def animate_conv(x, w, *, stride=1, padding=0, dilation=1, headline=""):
     def update(frame):
         i, j = divmod(frame, w_out)
         top, left = i * stride, j * stride
-        for (r, c), patch in in_patches.items():
-            patch.set_facecolor(PAD_FACE if pad_mask[r, c] else "white")
+        faces = np.where(pad_mask, PAD_FACE, "white").astype(object)
         terms = []
         for p in range(kh):
             for q in range(kw):
                 r, c = top + p * dilation, left + q * dilation
-                face = WINDOW_PAD_FACE if pad_mask[r, c] else WINDOW_FACE
-                in_patches[r, c].set_facecolor(face)
+                is_pad = pad_mask[r, c]
+                faces[r, c] = WINDOW_PAD_FACE if is_pad else WINDOW_FACE
                 terms.append(f"{x_pad[r, c]:g}*{w[p, q]:g}")
+        in_cells.set_facecolor(faces.ravel())
         outline.set_bounds(left, top, span_w, span_h)
-        for (a, b), patch in out_patches.items():
-            done = a * w_out + b <= frame
-            face = DONE_FACE if done else "white"
-            patch.set_facecolor(CURRENT_FACE if (a, b) == (i, j) else face)
-            out_texts[a, b].set_visible(done)
+        faces = np.where(order <= frame, DONE_FACE, "white").astype(object)
+        faces[i, j] = CURRENT_FACE
+        out_cells.set_facecolor(faces.ravel())
+        for k, numbers in enumerate(shown):
+            numbers.set_visible(k == frame)
         sum_text = " + ".join(terms)
         formula.set_text(f"output[{i}, {j}] = {sum_text} = {y[i, j]:g}")
         return []
@@ -258,28 +297,32 @@ def animate_conv_transpose(x, w, *, stride, headline=""):
     h_out, w_out = y.shape
     fig, (ax_k, ax_in, ax_out) = three_panels([kw, max(w_in, 4), w_out])
     draw_grid(ax_k, w, "kernel")
-    in_patches, _ = draw_grid(ax_in, x, f"input, {h_in}x{w_in}")
+    in_cells, _ = draw_grid(ax_in, x, f"input, {h_in}x{w_in}")
     out_title = f"output (running sum), {h_out}x{w_out}"
-    out_patches, out_texts = draw_grid(ax_out, y, out_title)
+    no_numbers = np.ones(y.shape, bool)
+    out_cells, _ = draw_grid(ax_out, y, out_title, hidden=no_numbers)
+    # the running sums after each frame, on the cells reached so far
+    shown = []
+    for sums, reached in zip(partial, covered):
+        shown.append(number_shapes(ax_out, sums, hidden=~reached))
     fig.suptitle(headline, fontsize=12)
     fig.subplots_adjust(top=0.84, bottom=0.12)
     caption = fig.text(0.5, 0.04, "", **MONO)
     outline = Rectangle((0, 0), kw, kh, **OUTLINE)
     ax_out.add_patch(outline)
+    order = np.arange(h_in * w_in).reshape(x.shape)
 
     def update(frame):
         u, v = divmod(frame, w_in)
-        for (a, b), patch in in_patches.items():
-            face = DONE_FACE if a * w_in + b < frame else "white"
-            patch.set_facecolor(CURRENT_FACE if (a, b) == (u, v) else face)
+        faces = np.where(order < frame, DONE_FACE, "white").astype(object)
+        faces[u, v] = CURRENT_FACE
+        in_cells.set_facecolor(faces.ravel())
         top, left = u * stride, v * stride
-        for (a, b), patch in out_patches.items():
-            inside = top <= a < top + kh and left <= b < left + kw
-            reached = covered[frame][a, b]
-            face = DONE_FACE if reached else "white"
-            patch.set_facecolor(WINDOW_FACE if inside else face)
-            out_texts[a, b].set_text(f"{partial[frame][a, b]:g}")
-            out_texts[a, b].set_visible(bool(reached))
+        faces = np.where(covered[frame], DONE_FACE, "white").astype(object)
+        faces[top : top + kh, left : left + kw] = WINDOW_FACE
+        out_cells.set_facecolor(faces.ravel())
+        for k, numbers in enumerate(shown):
+            numbers.set_visible(k == frame)
         outline.set_xy((left, top))
         rows = f"{top}-{top + kh - 1}"
         cols = f"{left}-{left + kw - 1}"
@@ -369,10 +412,10 @@ border = np.pad(np.zeros((5, 5), dtype=bool), 2, constant_values=True)
 fig, (ax_k, ax_in, ax_out) = three_panels([3, 9, 7])
 draw_grid(ax_k, tent[::-1, ::-1], "kernel, flipped")
 title = "input (spread and padded), 9x9"
-patches, _ = draw_grid(ax_in, padded_spread, title, border)
-for (a, b), patch in patches.items():
-    if inserted[a, b]:
-        patch.set_facecolor("#fff3c4")
+cells, _ = draw_grid(ax_in, padded_spread, title, border)
+faces = np.where(border, PAD_FACE, "white").astype(object)
+faces[inserted] = "#fff3c4"
+cells.set_facecolor(faces.ravel())
 draw_grid(ax_out, sliding_form(tent), "output of conv2d, 7x7")
 fig.suptitle(
     "Transposed convolution = convolution of a spread, padded input",
