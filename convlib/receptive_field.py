@@ -330,12 +330,13 @@ def _from_keras(model: Any, axis: int | None) -> Iterable[Layer]:
         if kind in _KERAS_POINTWISE:
             continue
         if kind in ("Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D", "SeparableConv2D"):
+            kernel_size = _pick(config["kernel_size"], axis, name)
+            dilation = _pick(config["dilation_rate"], axis, name)
+            padding = config["padding"]
+            if padding == "causal":  # Conv1D: the whole dilated kernel's padding goes before
+                padding = (dilation * (kernel_size - 1), 0)
             yield Layer(
-                _pick(config["kernel_size"], axis, name),
-                _pick(config["strides"], axis, name),
-                config["padding"],
-                _pick(config["dilation_rate"], axis, name),
-                name=name,
+                kernel_size, _pick(config["strides"], axis, name), padding, dilation, name=name
             )
         elif kind in (
             "MaxPooling1D", "MaxPooling2D", "MaxPooling3D",

@@ -265,3 +265,27 @@ def test_ceil_mode_changes_sizes_not_the_field():
     assert (a.size, a.stride, a.padding) == (b.size, b.stride, b.padding)
     assert a.layers[0].output_size == 4 and b.layers[0].output_size == 5
     assert convlib.conv_output_size(9, 2, 2, ceil_mode=True) == 5
+
+
+def test_keras_causal_conv1d(tf):
+    """Causal padding puts d (k - 1) zeros before: each output sees only the past."""
+    keras = tf.keras
+    model = keras.Sequential(
+        [
+            keras.Input((30, 1)),
+            keras.layers.Conv1D(
+                1, 3, padding="causal", dilation_rate=2, use_bias=False, kernel_initializer="ones"
+            ),
+            keras.layers.Conv1D(
+                1, 2, padding="causal", dilation_rate=4, use_bias=False, kernel_initializer="ones"
+            ),
+        ]
+    )
+    rf = receptive_field(model, input_size=30)
+    assert (rf.size, rf.stride, rf.padding) == (9, 1, 8)
+    x = tf.ones((1, 30, 1))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        target = model(x)[0, 20, 0]
+    touched = np.flatnonzero(tape.gradient(target, x).numpy().ravel())
+    assert (touched[0], touched[-1]) == rf.span(20) == (12, 20)
