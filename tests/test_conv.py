@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
+import torch.nn.functional as F
 from helpers import (
     METHODS,
     assert_close,
@@ -351,3 +353,16 @@ def test_same_padding_is_tensorflows_for_stride_and_dilation_together(tf, rng):
     # The same numbers as padding explicitly with the rule written out in the tests.
     pads = same_pads((11, 12), (3, 2), (2, 2), (2, 2))
     assert_close(convlib.conv2d(x, w, stride=2, dilation=2, padding=pads, data_format="NHWC"), y)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel:UserWarning")
+@pytest.mark.parametrize("dilation", [1, 2, 3])
+@pytest.mark.parametrize("kernel", [(2, 2), (3, 4), (4, 1), (5, 5)], ids=str)
+def test_same_matches_torch_at_stride_one(rng, kernel, dilation):
+    """PyTorch's own padding="same" (stride 1 only) puts the odd element after, like TF."""
+    x = random_array(rng, (2, 3, 8, 9))
+    w = random_array(rng, (4, 3) + kernel)
+    with torch.no_grad():
+        expected = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), padding="same",
+                            dilation=dilation).numpy()  # fmt: skip
+    assert_close(convlib.conv2d(x, w, padding="same", dilation=dilation), expected, np.float64)

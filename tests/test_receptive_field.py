@@ -289,3 +289,16 @@ def test_keras_causal_conv1d(tf):
         target = model(x)[0, 20, 0]
     touched = np.flatnonzero(tape.gradient(target, x).numpy().ravel())
     assert (touched[0], touched[-1]) == rf.span(20) == (12, 20)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_ceil_mode_output_sizes_match_torch_pooling(seed):
+    rng = np.random.default_rng(200 + seed)
+    stack, x = [], torch.zeros(1, 1, int(rng.integers(40, 80)))
+    length = x.shape[-1]
+    for _ in range(3):
+        k, s = int(rng.integers(1, 5)), int(rng.integers(1, 4))
+        p, ceil_mode = int(rng.integers(0, k // 2 + 1)), bool(rng.integers(2))
+        stack.append(Layer(k, s, p, ceil_mode=ceil_mode))
+        x = F.max_pool1d(x, k, s, p, ceil_mode=ceil_mode)
+        assert receptive_field(stack, input_size=length).layers[-1].output_size == x.shape[-1]
