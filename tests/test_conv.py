@@ -366,3 +366,18 @@ def test_same_matches_torch_at_stride_one(rng, kernel, dilation):
         expected = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), padding="same",
                             dilation=dilation).numpy()  # fmt: skip
     assert_close(convlib.conv2d(x, w, padding="same", dilation=dilation), expected, np.float64)
+
+
+def test_non_contiguous_views(rng):
+    """Reversed, Fortran-ordered and strided views give the result of their contiguous copies."""
+    x = random_array(rng, (2, 4, 9, 10))
+    w = random_array(rng, (6, 2, 3, 3))
+    views = [x[:, :, ::-1, ::-1], np.asfortranarray(x), np.repeat(x, 2, axis=3)[..., ::2]]
+    for view in views:
+        expected = torch_conv(np.ascontiguousarray(view), np.ascontiguousarray(w[..., ::-1]),
+                              pads=((1, 1), (1, 1)), groups=2)  # fmt: skip
+        for method in ("auto", *METHODS):
+            y = convlib.conv2d(view, w[..., ::-1], padding=1, groups=2, method=method)
+            assert_close(y, expected, np.float64)
+            y = convlib.conv2d(view, w[..., ::-1], groups=2, method=method)  # no padding copy
+            assert_close(y, expected[..., 1:-1, 1:-1], np.float64)
