@@ -39,6 +39,7 @@ for k in (3, 4):
 
 CELL_TEXT = {"ha": "center", "va": "center", "fontsize": 7}
 fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
+fig.suptitle("Transposed convolution of a 6x6 image of ones")
 for ax, (k, counts) in zip(axes, coverage.items()):
     shown = ax.imshow(counts, cmap="viridis", vmin=0, vmax=4)
     for (i, j), value in np.ndenumerate(counts):
@@ -49,7 +50,6 @@ for ax, (k, counts) in zip(axes, coverage.items()):
     ax.set_axis_off()
 label = "kernel copies covering the pixel"
 fig.colorbar(shown, ax=axes, label=label, shrink=0.8)
-fig.suptitle("Transposed convolution of a 6x6 image of ones")
 
 # %%
 # The bilinear kernel
@@ -77,15 +77,19 @@ bilinear = np.tile(np.outer(a, a), (3, 1, 1, 1))  # (3, 1, 4, 4)
 up = convlib.conv_transpose2d(x, bilinear, stride=2, padding=1, groups=3)
 print("input", x.shape, "-> output", up.shape)
 
-reference = torch.nn.functional.interpolate(
-    torch.from_numpy(x), scale_factor=2, mode="bilinear", align_corners=False
+interpolate = torch.nn.functional.interpolate
+reference = interpolate(
+    torch.from_numpy(x),
+    scale_factor=2,
+    mode="bilinear",
+    align_corners=False,
 ).numpy()
 gap = np.abs(up - reference)
 inside = (..., slice(1, -1), slice(1, -1))  # all but the outer ring
 gap_inside = gap[inside].max()
 print(f"inside the outer ring: max |convlib - torch| = {gap_inside:.1e}")
 print(f"outer ring of pixels:  max |convlib - torch| = {gap.max():.3f}")
-np.testing.assert_allclose(up[inside], reference[inside], rtol=0, atol=1e-12)
+assert np.allclose(up[inside], reference[inside], rtol=0, atol=1e-12)
 assert gap.max() > 0.01
 
 # %%
@@ -109,6 +113,7 @@ print(f"max |convlib - torch| = {edge_gap:.1e}")
 np.testing.assert_allclose(up_edge, reference, rtol=1e-12, atol=1e-12)
 
 fig, axes = plt.subplots(1, 4, figsize=(10, 3.1), layout="constrained")
+fig.suptitle("Transposed convolution = bilinear upsampling but at the border")
 panels = [
     (crop, "input, 48x48"),
     (up[0].transpose(1, 2, 0), "conv_transpose2d, 96x96"),
@@ -123,7 +128,6 @@ axes[3].set_title("|difference|, max over RGB", fontsize=10)
 fig.colorbar(shown, ax=axes[3], shrink=0.8)
 for ax in axes:
     ax.set_axis_off()
-fig.suptitle("Transposed convolution = bilinear upsampling but at the border")
 
 # %%
 # The same layer in PyTorch
