@@ -261,9 +261,9 @@ def choose_conv_method(
 
     Parameters
     ----------
-    x_shape : sequence of int, (N, C_in, *spatial)
+    x_shape : sequence of int, ``(N, C_in, *spatial)``
         Input shape, channels first (1, 2 or 3 spatial axes).
-    w_shape : sequence of int, (C_out, C_in/groups, *kernel)
+    w_shape : sequence of int, ``(C_out, C_in/groups, *kernel)``
         Kernel shape, OIHW order.
     stride, padding, dilation, groups
         As in :func:`convlib.conv2d`.

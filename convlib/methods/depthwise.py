@@ -54,9 +54,9 @@ def correlate_depthwise(
 
     Parameters
     ----------
-    x : numpy.ndarray, shape (n, c_in, *spatial)
+    x : numpy.ndarray, shape ``(n, c_in, *spatial)``
         Padded input, channels first.
-    weight : numpy.ndarray, shape (c_in * m, 1, *kernel)
+    weight : numpy.ndarray, shape ``(c_in * m, 1, *kernel)``
         ``m`` filters per input channel (the depth multiplier), OIHW order.
     stride, dilation : sequence of int
         One entry per spatial axis.
@@ -65,7 +65,7 @@ def correlate_depthwise(
 
     Returns
     -------
-    numpy.ndarray, shape (n, c_in * m, *out)
+    numpy.ndarray, shape ``(n, c_in * m, *out)``
 
     Raises
     ------

@@ -73,9 +73,9 @@ def correlate_fft(
 
     Parameters
     ----------
-    x : numpy.ndarray, shape (n, c_in, *spatial)
+    x : numpy.ndarray, shape ``(n, c_in, *spatial)``
         Padded input, channels first, floating point.
-    weight : numpy.ndarray, shape (c_out, c_in // groups, *kernel)
+    weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
         Kernel, OIHW order.
     stride, dilation : sequence of int
         One entry per spatial axis.
@@ -84,7 +84,7 @@ def correlate_fft(
 
     Returns
     -------
-    numpy.ndarray, shape (n, c_out, *out)
+    numpy.ndarray, shape ``(n, c_out, *out)``
 
     Raises
     ------

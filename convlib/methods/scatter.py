@@ -38,9 +38,9 @@ def transpose_scatter(
 
     Parameters
     ----------
-    x : numpy.ndarray, shape (n, c_in, *spatial)
+    x : numpy.ndarray, shape ``(n, c_in, *spatial)``
         Input, channels first.
-    weight : numpy.ndarray, shape (c_in, c_out // groups, *kernel)
+    weight : numpy.ndarray, shape ``(c_in, c_out // groups, *kernel)``
         PyTorch's transposed-convolution layout.
     stride, output_padding, dilation : sequence of int
         One entry per spatial axis.
@@ -51,7 +51,7 @@ def transpose_scatter(
 
     Returns
     -------
-    numpy.ndarray, shape (n, c_out, *out)
+    numpy.ndarray, shape ``(n, c_out, *out)``
         ``out = (in - 1) * stride - before - after + dilation * (k - 1) + output_padding + 1``.
 
     Notes

@@ -44,9 +44,9 @@ def correlate_shifted(
 
     Parameters
     ----------
-    x : numpy.ndarray, shape (n, c_in, *spatial)
+    x : numpy.ndarray, shape ``(n, c_in, *spatial)``
         Padded input, channels first.
-    weight : numpy.ndarray, shape (c_out, c_in // groups, *kernel)
+    weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
         Kernel, OIHW order.
     stride, dilation : sequence of int
         One entry per spatial axis.
@@ -55,7 +55,7 @@ def correlate_shifted(
 
     Returns
     -------
-    numpy.ndarray, shape (n, c_out, *out)
+    numpy.ndarray, shape ``(n, c_out, *out)``
 
     Notes
     -----
