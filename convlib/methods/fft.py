@@ -93,7 +93,7 @@ def correlate_fft(
 
     Notes
     -----
-    With ``L`` the transform size (:func:`fft_shape` of the padded input) and
+    With ``L`` the transform size (``fft_shape`` of the padded input) and
     ``F = prod(L[:-1]) * (L[-1] // 2 + 1)`` frequencies: ``n * c_in + c_out *
     c_in / groups`` forward and ``n * c_out`` inverse real transforms of about
     ``2.5 * prod(L) * log2(prod(L))`` flops each, plus ``n * c_out * c_in / groups
