@@ -55,7 +55,7 @@ FFT_COST = 8.0
 CALL_COST = 1e5
 #: Inner dimension and output width at which a matrix product runs at half its
 #: best speed (it spends as long moving its output block as multiplying).
-GEMM_HALF_K = 32
+GEMM_HALF_K = 16
 GEMM_HALF_N = 16
 
 #: Methods that round (floating-point transforms) and so never see integers.

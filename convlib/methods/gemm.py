@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..windows import sliding_windows
+from ._workspace import scratch
 
 __all__ = ["IM2COL_BUFFER_BYTES", "correlate_gemm"]
 
@@ -54,8 +55,10 @@ def correlate_gemm(
     Notes
     -----
     ``n * prod(out) * c_out * c_in/groups * prod(kernel)`` multiply-adds, as
-    the loop, but inside BLAS. Extra memory: the output plus one im2col block of
-    at most ``max(max_buffer_bytes, one output row's windows)`` bytes.
+    the loop, but inside BLAS, one product per image and block, written
+    straight into the output. Extra memory: one im2col block of at most
+    ``max(max_buffer_bytes, one output row's windows)`` bytes, kept as scratch
+    for the next call.
     """
     n = x.shape[0]
     c_out, c_in_g = weight.shape[:2]
@@ -73,6 +76,7 @@ def correlate_gemm(
     images = max(1, max_buffer_bytes // max(row_bytes * out[0], 1)) if rows == out[0] else 1
 
     filters = weight.reshape(groups, c_out_g, taps)  # (groups, c_out_g, taps)
+    inner = math.prod(out[1:])  # output positions per output row
     for b0 in range(0, n, images):
         b1 = min(b0 + images, n)
         for r0 in range(0, out[0], rows):
@@ -81,8 +85,12 @@ def correlate_gemm(
                 block = windows[b0:b1, g * c_in_g : (g + 1) * c_in_g, r0:r1]
                 # (b, c_in_g, r, *out[1:], *kernel) -> (b, r, *out[1:], c_in_g, *kernel)
                 block = np.moveaxis(block, 1, 1 + nd)
-                cols = block.reshape(-1, taps)  # the im2col matrix: (b * r * prod(out[1:]), taps)
-                result = cols @ filters[g].T  # (b * r * prod(out[1:]), c_out_g)
-                result = result.reshape((b1 - b0, r1 - r0) + out[1:] + (c_out_g,))
-                y[b0:b1, g * c_out_g : (g + 1) * c_out_g, r0:r1] = np.moveaxis(result, -1, 1)
+                cols = scratch("gemm.cols", block.shape, dtype)
+                np.copyto(cols, block)  # the im2col matrix, gathered
+                cols = cols.reshape(b1 - b0, -1, taps)  # (b, r * prod(out[1:]), taps)
+                for i in range(b1 - b0):  # one product per image, written straight into y
+                    rows_of_y = y[b0 + i].reshape(c_out, -1)[
+                        g * c_out_g : (g + 1) * c_out_g, r0 * inner : r1 * inner
+                    ]  # (c_out_g, r * prod(out[1:])), a view
+                    np.matmul(filters[g], cols[i].T, out=rows_of_y)
     return y
