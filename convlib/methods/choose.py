@@ -48,8 +48,8 @@ __all__ = [
 #: pass that reads and writes memory moves a few elements per cycle.
 ELEMENT_COST = 8.0
 #: BLAS multiply-adds per point and per ``log2`` of a real FFT (about 2.5 flops
-#: each, with less SIMD reuse than a matrix product).
-FFT_COST = 8.0
+#: each, but strided, shuffling memory passes with little SIMD reuse).
+FFT_COST = 16.0
 #: BLAS multiply-adds in the time of one NumPy call from Python (about a
 #: microsecond of interpreter and dispatch overhead).
 CALL_COST = 1e5

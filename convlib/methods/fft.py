@@ -154,5 +154,7 @@ def correlate_fft(
                 product = product.transpose(1, 2, 0)  # (n, block, F)
             product = product.reshape((n, o1 - o0) + freq)
             result = scipy.fft.irfftn(product, s=shape, axes=axes, workers=workers)
+            if groups == 1 and o1 - o0 == c_out:  # one block: the kept outputs are the result
+                return result[keep]
             y[:, g, o0:o1] = result[keep]
     return y.reshape((n, c_out) + y.shape[3:])
