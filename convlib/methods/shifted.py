@@ -30,6 +30,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.linalg import blas
 
+from ._workspace import scratch
+
 __all__ = ["correlate_shifted"]
 
 
@@ -66,10 +68,11 @@ def correlate_shifted(
     small for large images, large for tiny ones). Integers are multiplied
     exactly by NumPy's own (non-BLAS) matrix product.
 
-    Extra memory: the input re-laid out channels-last (the stride phases that
-    the taps read, at most ``n * c_in * prod(ceil(spatial / stride) * stride)``
-    values) and one output buffer of ``n * c_out * prod(ceil(spatial / stride))``
-    values, i.e. about one input and one output. No buffer grows with the
+    Extra memory (scratch, reused between calls): the input re-laid out
+    channels-last (the stride phases that the taps read, at most ``n * c_in *
+    prod(ceil(spatial / stride) * stride)`` values) and one output buffer of ``n
+    * c_out * prod(ceil(spatial / stride))`` values, i.e. about one input and one
+    output. No buffer grows with the
     kernel size. A 1x1 kernel skips the re-layout: it is one matrix product
     per image, directly in channels-first order.
     """
@@ -93,7 +96,8 @@ def correlate_shifted(
     grid = tuple(-(-size // s) for size, s in zip(spatial, stride))  # ceil(spatial / stride)
 
     # Channels-last phase images, channel groups apart: (phases, groups, n, *grid, c_in_g).
-    xs = np.zeros((len(phases), groups, n) + grid + (c_in_g,), dtype=x.dtype)
+    xs = scratch("shifted.x", (len(phases), groups, n) + grid + (c_in_g,), x.dtype)
+    xs.fill(0)  # where a phase image is shorter than the grid
     for i, phase in enumerate(phases):
         every = tuple(slice(a, None, s) for a, s in zip(phase, stride))
         part = x[(slice(None), slice(None)) + every]  # (n, c_in, *sub)
@@ -111,7 +115,7 @@ def correlate_shifted(
     w_taps = np.ascontiguousarray(
         weight.reshape(groups, c_out_g, c_in_g, len(taps)).transpose(0, 3, 2, 1)
     )
-    y = np.empty((groups, positions, c_out_g), dtype=np.result_type(x, weight))
+    y = scratch("shifted.y", (groups, positions, c_out_g), np.result_type(x, weight))
     gemm = {np.dtype(np.float32): blas.sgemm, np.dtype(np.float64): blas.dgemm}.get(y.dtype)
     for g in range(groups):
         y_g = y[g, :length]  # (length, c_out_g)
@@ -128,7 +132,7 @@ def correlate_shifted(
     kept = tuple(slice(0, o) for o in out)
     y = y[(slice(None), slice(None)) + kept]  # (groups, n, *out, c_out_g)
     y = np.moveaxis(y, -1, 2).swapaxes(0, 1)  # (n, groups, c_out_g, *out)
-    return np.ascontiguousarray(y).reshape((n, c_out) + out)
+    return np.array(y, order="C").reshape((n, c_out) + out)  # a copy: y is scratch
 
 
 def _pointwise(
