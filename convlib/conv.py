@@ -25,18 +25,18 @@ _SPATIAL_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
 
 def _choose_method(
-    x: np.ndarray,
-    weight: np.ndarray,
+    x_shape: tuple[int, ...],
+    w_shape: tuple[int, ...],
     stride: Sequence[int],
     dilation: Sequence[int],
     groups: int,
+    dtype: np.dtype,
 ) -> str:
     """The algorithm ``method="auto"`` runs on a padded input: the cheapest in the cost model.
 
     See :func:`convlib.choose_conv_method`, which exposes the model's counts.
     """
-    dtype = np.result_type(x, weight)
-    return _choose(x.shape, weight.shape, tuple(stride), tuple(dilation), groups, dtype)[0]
+    return _choose(x_shape, w_shape, tuple(stride), tuple(dilation), groups, dtype)[0]
 
 
 def correlate(
@@ -54,10 +54,15 @@ def correlate(
     and ``pads`` one ``(before, after)`` pair per spatial axis. The dtypes must
     already be the ones to compute in.
     """
-    x = pad_spatial(x, pads)
+    stride, dilation = tuple(stride), tuple(dilation)
     if method == "auto":
-        method = _choose_method(x, weight, stride, dilation, groups)
-    return ALL_METHODS[method](x, weight, tuple(stride), tuple(dilation), groups)
+        padded = x.shape[:2] + tuple(m + a + b for m, (a, b) in zip(x.shape[2:], pads))
+        dtype = np.result_type(x, weight)
+        method = _choose_method(padded, weight.shape, stride, dilation, groups, dtype)
+    if method == "fft":  # zero-pads straight into its transform buffer: one copy less
+        return ALL_METHODS[method](x, weight, stride, dilation, groups, pads=pads)
+    x = pad_spatial(x, pads)
+    return ALL_METHODS[method](x, weight, stride, dilation, groups)
 
 
 def check_conv_args(

@@ -242,9 +242,9 @@ def test_auto_runs_the_chosen_method(monkeypatch, rng):
     calls = []
     original = convlib.methods.ALL_METHODS["fft"]
 
-    def spy(*args):
+    def spy(*args, **kwargs):
         calls.append("fft")
-        return original(*args)
+        return original(*args, **kwargs)
 
     monkeypatch.setitem(convlib.methods.ALL_METHODS, "fft", spy)
     x = random_array(rng, (1, 1, 64, 64), np.float32)

@@ -28,6 +28,7 @@ import numpy as np
 import scipy.fft
 
 from ._threads import num_threads
+from ._workspace import scratch
 
 __all__ = ["FFT_BLOCK_BYTES", "correlate_fft", "fft_shape", "fft_supports"]
 
@@ -68,6 +69,8 @@ def correlate_fft(
     stride: Sequence[int],
     dilation: Sequence[int],
     groups: int,
+    *,
+    pads: Sequence[tuple[int, int]] | None = None,
 ) -> np.ndarray:
     """Cross-correlate an already padded input by real FFTs (``scipy.fft``).
 
@@ -81,6 +84,9 @@ def correlate_fft(
         One entry per spatial axis.
     groups : int
         Number of channel groups.
+    pads : sequence of (int, int), optional
+        Zeros still to add before and after each spatial axis of ``x``: they are
+        written with ``x`` into the transform's input buffer, saving a padded copy.
 
     Returns
     -------
@@ -118,9 +124,17 @@ def correlate_fft(
     c_out_g = c_out // groups
     axes = tuple(range(2, 2 + nd))
     spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    full = tuple(size - span + 1 for size, span in zip(x.shape[2:], spans))  # stride-1 outputs
+    pads = tuple(pads) if pads is not None else ((0, 0),) * nd
+    spatial = tuple(size + b + a for size, (b, a) in zip(x.shape[2:], pads))  # padded
+    full = tuple(size - span + 1 for size, span in zip(spatial, spans))  # stride-1 outputs
     keep = (slice(None), slice(None)) + tuple(slice(0, f, s) for f, s in zip(full, stride))
-    shape = fft_shape(x.shape[2:])
+    shape = fft_shape(spatial)
+    if any(b or a for b, a in pads):  # x at its padded place in a zeroed, transform-sized buffer
+        buffer = scratch("fft.x", x.shape[:2] + shape, x.dtype)
+        buffer.fill(0)
+        inside = tuple(slice(b, b + size) for (b, _), size in zip(pads, x.shape[2:]))
+        buffer[(slice(None), slice(None)) + inside] = x
+        x = buffer
     # Threads pay off on large transforms only (waking them costs tens of microseconds).
     workers = num_threads() if x.shape[0] * x.shape[1] * math.prod(shape) >= 2**16 else 1
 
