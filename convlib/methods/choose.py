@@ -32,7 +32,7 @@ import numpy as np
 from .depthwise import DEPTHWISE_BLOCK_BYTES, depthwise_supports
 from .fft import fft_shape, fft_supports
 from .gemm import IM2COL_BUFFER_BYTES
-from .winograd import winograd_supports
+from .winograd import WINOGRAD_BLOCK_BYTES, winograd_supports
 
 __all__ = [
     "CALL_COST",
@@ -191,14 +191,18 @@ def _method_costs(
         t = m + 2
         tiles = n * math.prod(-(-o // m) for o in out)
         tile_elements = tiles * t * t
+        # Images are processed in blocks (WINOGRAD_BLOCK_BYTES of V); each block reads all of U.
+        per_image = t * t * c_in * (tiles // n) * item
+        blocks_w = math.ceil(n / max(1, min(n, WINOGRAD_BLOCK_BYTES // max(per_image, 1))))
         costs[name] = _cost(
             blas=float(tile_elements * c_out * c_in_g),
-            efficiency=_efficiency(c_in_g, c_out_g),
-            # gather + two transform stages in; two stages + scatter out; the kernels
+            # t*t products of (c_out_g, c_in_g) @ (c_in_g, tiles): few tiles, narrow products
+            efficiency=_efficiency(c_in_g, min(c_out_g, tiles)),
+            # gather + two transform stages in; two stages + scatter out; U made, then read
             elements=3.0 * tile_elements * c_in
             + (2.0 * tile_elements + tiles * m * m) * c_out
-            + 2.0 * t * t * c_out * c_in_g,
-            calls=groups + 25 * max(1, tiles * t * t * c_in * item // (4 * 2**20)),
+            + (2.0 + blocks_w) * t * t * c_out * c_in_g,
+            calls=groups + 25 * blocks_w,
             extra_bytes=t * t * (c_out * c_in_g + tiles * (c_in + c_out)) * item,
         )
 
