@@ -22,7 +22,7 @@
   var MAX_DRAWN = 48; // largest grid (cells per side) drawn
   var CELL = 20; // SVG units per cell
   var MARGIN = 18; // SVG units kept for the row and column numbers
-  var PIXELS_PER_UNIT = 1.4; // cells of 28 px, shrunk to fit narrow screens
+  var PIXELS_PER_UNIT = 1.6; // cells of 32 px, shrunk to fit narrow screens
   var PLAY_INTERVAL_MS = 650;
 
   /* ---------------------------------------------------------------- input */
@@ -265,8 +265,9 @@
       );
       if (num % s !== 0) {
         lines.push(
-          "The division leaves " + (num % s) + ": the last " + (num % s) + " padded cell" +
-            (num % s > 1 ? "s are" : " is") + " past the last window start that fits; the floor drops them."
+          "The division leaves " + (num % s) + ": the last " + (num % s) + " cell" +
+            (num % s > 1 ? "s" : "") + " of the padded input come after the last window, too few for " +
+            "another step of " + s + "; rounding down drops that incomplete step."
         );
       }
     } else {
@@ -417,13 +418,23 @@
         );
       var kerasDefault = i * s + Math.max(g.kEff - s, 0);
       var crop = pp > 0 ? " then " + code("layers.Cropping2D(" + pp + ")") : "";
-      if (s > 1 && d > 1) {
+      if (d > 1) {
+        var b = g.before, a = g.after;
+        var pads = "[[0, 0], [" + Math.max(b, 0) + ", " + Math.max(a, 0) + "], [" + Math.max(b, 0) + ", " +
+          Math.max(a, 0) + "], [0, 0]]";
+        var cropText = b < 0 || a < 0
+          ? " after cropping " + Math.max(-b, 0) + " cell(s) at the start and " + Math.max(-a, 0) + " at the end"
+          : "";
         tf =
-          verdict("warn", "Keras refuses") + "Keras " + code("Conv2DTranspose") + " raises a ValueError for " +
-          code("strides") + " above 1 together with " + code("dilation_rate") + " above 1. The low-level " +
-          code('tf.nn.conv2d_transpose(x, w, output_shape, strides=' + s + ', padding="VALID", dilations=' +
-            d + ")") + " accepts it, with " + code("output_shape") + " of size " + (g.out + 2 * pp) +
-          (pp > 0 ? ", cropped by " + pp + " on each side" : "") + ".";
+          verdict("warn", "depends") +
+          (s > 1 ? "Keras " + code("Conv2DTranspose") + " refuses " + code("strides") + " above 1 together with " +
+            code("dilation_rate") + " above 1, and " : "") +
+          "TensorFlow\u2019s CPU kernel for a dilated transposed convolution does not run everywhere (with " +
+          "oneDNN off, " + code("TF_ENABLE_ONEDNN_OPTS=0") + ", it raises an error). What always works is the " +
+          "picture above: spread the input out (" + (s - 1) + " zero" + (s - 1 === 1 ? "" : "s") +
+          " between cells)" + cropText + ", then " +
+          code("tf.nn.conv2d(x_spread, w_flipped, strides=1, padding=" + pads + ", dilations=" + d + ")") +
+          " with the kernel flipped in both spatial axes.";
       } else if (op >= s) {
         tf =
           verdict("no", "refused") + "Keras requires " + code("output_padding") + " smaller than " +
