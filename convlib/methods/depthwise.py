@@ -30,7 +30,7 @@ from ._workspace import scratch
 __all__ = ["DEPTHWISE_BLOCK_BYTES", "correlate_depthwise", "depthwise_supports"]
 
 #: Target size, in bytes, of the output block one thread accumulates at a time.
-DEPTHWISE_BLOCK_BYTES = 256 * 2**10
+DEPTHWISE_BLOCK_BYTES = 512 * 2**10
 
 
 def depthwise_supports(x_shape: Sequence[int], w_shape: Sequence[int], groups: int) -> str | None:
@@ -95,7 +95,7 @@ def correlate_depthwise(
         for size, k, s, d in zip(x.shape[2:], kernel, stride, dilation)
     )
     dtype = np.result_type(x, weight)
-    y = np.zeros((n, c_in, mult) + out, dtype=dtype)
+    y = np.empty((n, c_in, mult) + out, dtype=dtype)  # the first tap writes every value
     # (c_in, mult, taps) -> (taps, c_in, mult, 1, ..., 1): one filter value per channel and tap
     taps = list(np.ndindex(*kernel))
     w_taps = (
@@ -124,6 +124,9 @@ def correlate_depthwise(
                 for i, d, s, o in zip(tap, dilation, stride, out)
             )
             x_tap = x[(b, channels) + window][:, None]  # (cb, 1, *out)
+            if t == 0:
+                np.multiply(x_tap, w_taps[t, channels], out=y_block)
+                continue
             np.multiply(x_tap, w_taps[t, channels], out=product)
             y_block += product
 
