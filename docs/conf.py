@@ -138,7 +138,6 @@ html_theme = "pydata_sphinx_theme"
 html_title = "convlib"
 html_static_path = ["_static"]
 html_css_files = ["convlib.css"]
-html_sourcelink_suffix = ""  # the "download .md" link serves the page's real source
 html_theme_options = {
     "navbar_align": "left",
     "header_links_before_dropdown": 6,

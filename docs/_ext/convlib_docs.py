@@ -82,7 +82,6 @@ def _page_context(
     source = Path(app.env.doc2path(pagename))
     if _is_text_notebook(source):
         context["convlib_ipynb"] = _write_notebook(app, pagename, source)
-        context["convlib_md"] = f"_sources/{pagename}.md{app.config.html_sourcelink_suffix}"
 
 
 def _public_alias(
