@@ -15,6 +15,10 @@ floating point, the two Winograd methods for 3x3 kernels with stride 1,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+
 from ._workspace import release_workspace
 from .choose import MethodCost, choose_conv_method, method_supports
 from .depthwise import correlate_depthwise
@@ -57,4 +61,4 @@ SPECIALISED_METHODS = {
 }
 
 #: Every algorithm selectable with ``method=``.
-ALL_METHODS = {**METHODS, **SPECIALISED_METHODS}
+ALL_METHODS: dict[str, Callable[..., np.ndarray]] = {**METHODS, **SPECIALISED_METHODS}
