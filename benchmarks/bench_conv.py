@@ -6,6 +6,11 @@ the same number of threads (``--threads``, 2 by default): PyTorch through
 OpenMP through environment variables set before NumPy is imported (and
 threadpoolctl when it is installed), convlib through ``CONVLIB_NUM_THREADS``.
 
+Idle OpenMP threads wait passively (``OMP_WAIT_POLICY=PASSIVE``, unless set
+otherwise): all peers run in one process on the same few cores, and threads
+left spinning by one library after its call would take the cores the next
+library's threads need.
+
 For each layer of the suite, the peers are timed in interleaved rounds (one
 call of each per round, in a rotating order) in one process, and the median
 of each is reported, so that a slow moment of a shared machine hits every
@@ -49,6 +54,7 @@ if __name__ == "__main__":
     ):
         os.environ[_name] = _threads
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
@@ -359,6 +365,15 @@ def machine_info(threads: int) -> dict[str, Any]:
         "torch": torch.__version__,
         "convlib": convlib.__version__,
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "environment": {
+            name: os.environ.get(name)
+            for name in (
+                "OMP_NUM_THREADS",
+                "OPENBLAS_NUM_THREADS",
+                "CONVLIB_NUM_THREADS",
+                "OMP_WAIT_POLICY",
+            )
+        },
     }
     try:
         with open("/proc/cpuinfo") as cpuinfo:
