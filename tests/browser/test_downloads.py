@@ -177,7 +177,7 @@ def installed_convlib() -> str:
     assert result.returncode == 0, f"convlib is not installed:\n{result.stderr}"
     location = Path(result.stdout.strip()).resolve()
     if os.environ.get("CONVLIB_REQUIRE_INSTALLED") == "1":
-        assert not location.is_relative_to(REPO), (
+        assert not location.is_relative_to(REPO / "convlib"), (
             f"convlib is imported from the repository ({location}), not from an installed package"
         )
     return str(location)
