@@ -516,7 +516,7 @@
   function outputSvg(g) {
     var n = g.out, size = MARGIN + n * CELL, out = [];
     out.push(
-      '<svg class="cx-svg" style="width: ' + size * PIXELS_PER_UNIT + 'px" viewBox="0 0 ' + size + " " + size + '" tabindex="0" ' +
+      '<svg class="cx-svg" style="width: ' + size * PIXELS_PER_UNIT + 'px" viewBox="0 0 ' + size + " " + size + '" tabindex="0" role="group" ' +
         'aria-labelledby="explorer-output-caption" aria-describedby="explorer-window" ' +
         'aria-keyshortcuts="ArrowUp ArrowDown ArrowLeft ArrowRight Home End">'
     );
