@@ -168,6 +168,22 @@ def test_results_do_not_share_scratch_memory(rng):
         np.testing.assert_array_equal(y1, kept)
 
 
+def test_scratch_memory_is_bounded(rng, monkeypatch):
+    """Requests beyond WORKSPACE_BYTES get plain arrays; the kept scratch stays under it."""
+    from convlib.methods import _workspace
+
+    monkeypatch.setattr(_workspace, "WORKSPACE_BYTES", 2**20)
+    _workspace.release_workspace()
+    x = random_array(rng, (2, 8, 40, 40), np.float32)
+    w = random_array(rng, (8, 8, 3, 3), np.float32)
+    expected = convlib.conv2d(x, w, padding=1, method="loop")
+    for method in ("gemm", "shifted", "winograd", "winograd4", "fft"):
+        assert_close(convlib.conv2d(x, w, padding=1, method=method), expected, np.float32)
+        kept = sum(b.nbytes for b in _workspace._local.buffers.values())
+        assert kept <= 2**20
+    _workspace.release_workspace()
+
+
 def test_threads_give_the_same_result(rng, monkeypatch):
     x = random_array(rng, (2, 8, 30, 30), np.float32)
     w = random_array(rng, (8, 1, 3, 3), np.float32)
