@@ -178,17 +178,16 @@ _DOC = """Cross-correlate an already padded input with a 3x3 kernel by Winograd 
     -----
     With ``T = n * ceil((h - 2) / {m}) * ceil((w - 2) / {m})`` tiles:
     ``{tt} * T * c_out * c_in / groups`` multiply-adds in BLAS ({ratio} times fewer
-    than the direct method, less the tiles' overhang at odd sizes), plus the
-    transforms: ``2 * {tt} * {t}`` multiply-adds per tile and input channel
-    (``B^T d B``), ``2 * {tt} * {m}`` per tile and output channel (``A^T M A``) and
-    ``{kt}`` per filter (``G g G^T``), all as small matrix products.
+    than the direct method when {m} divides the output size; tiles that overhang
+    the output add the rest), plus the transforms, as small matrix products:
+    about ``2 * {tt} * {t}`` multiply-adds per tile and input channel (``B^T d
+    B``), ``2 * {tt} * {m}`` per tile and output channel (``A^T M A``) and ``{kt}``
+    per filter (``G g G^T``).
 
     Extra memory (scratch, reused between calls): ``U``, ``{tt} * c_out * c_in /
-    groups`` values, and, for one block of images at a time (the block's
-    transformed input ``V`` is kept near ``WINOGRAD_BLOCK_BYTES``, one image at
-    least), ``V`` and ``M``:
-    ``{tt} / {mm}`` times that block's input and output. The output itself is one
-    array.
+    groups`` values; and, for one block of images at a time, ``V`` and ``M``,
+    ``{tt} / {mm}`` times the block's input and output (a block's ``V`` is kept
+    near ``WINOGRAD_BLOCK_BYTES``, one image at least).
 """
 
 
