@@ -97,11 +97,14 @@ def watched_context(browser: Any, **options: Any) -> tuple[Any, Watch]:
             ),
         )
         page.on("pageerror", lambda err: watch.page_errors.append(f"{page.url}: {err}"))
+        # A missing file is a 404 (below); ERR_ABORTED is a load cut short by the test
+        # moving on to the next page, and refused outside requests are counted apart.
         page.on(
             "requestfailed",
             lambda req: (
                 None
                 if urlsplit(req.url).hostname not in LOCAL_HOSTS
+                or req.failure == "net::ERR_ABORTED"
                 else watch.failed_requests.append(f"{req.url} ({req.failure})")
             ),
         )
