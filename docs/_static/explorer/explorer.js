@@ -364,7 +364,7 @@
             : "Pad by hand, " + pb + " before and " + pa + " after: " +
               code("F.pad(x, (" + pb + ", " + pa + ", " + pb + ", " + pa + "))") + " then " +
               torchCall("0") + ". A symmetric " + code("padding=" + pa) +
-              " would shift every window by one cell and change the values.");
+              " would shift every window by one cell, which changes the values (and can change the size).");
       } else if (p.padding === "same") {
         torch =
           verdict("ok", "works") + torchCall('"same"') +
