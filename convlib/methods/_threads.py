@@ -1,10 +1,10 @@
-"""Threads for the element-wise passes that BLAS and ``scipy.fft`` do not parallelise.
+"""Threads for the element-wise passes that BLAS does not parallelise.
 
 NumPy's element-wise operations run on one core but release the GIL on large
-arrays, so independent blocks (channel blocks, output rows) can run on a small
-pool of threads. The pool size is ``CONVLIB_NUM_THREADS`` if set, else the
-number of CPUs this process may use; ``scipy.fft`` gets the same number of
-workers. BLAS keeps its own setting (``OPENBLAS_NUM_THREADS``, threadpoolctl).
+arrays, so independent blocks (channel blocks) can run on a small pool of
+threads; the depthwise method uses it. The pool size is ``CONVLIB_NUM_THREADS``
+if set, else the number of CPUs this process may use. BLAS keeps its own
+setting (``OPENBLAS_NUM_THREADS``, threadpoolctl).
 """
 
 from __future__ import annotations

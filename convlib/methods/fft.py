@@ -27,7 +27,6 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.fft
 
-from ._threads import num_threads
 from ._workspace import scratch
 
 __all__ = ["FFT_BLOCK_BYTES", "correlate_fft", "fft_shape", "fft_supports"]
@@ -135,8 +134,9 @@ def correlate_fft(
         inside = tuple(slice(b, b + size) for (b, _), size in zip(pads, x.shape[2:]))
         buffer[(slice(None), slice(None)) + inside] = x
         x = buffer
-    # Threads pay off on large transforms only (waking them costs tens of microseconds).
-    workers = num_threads() if x.shape[0] * x.shape[1] * math.prod(shape) >= 2**16 else 1
+    # One worker: scipy.fft's threads were measured slower here, 2-4x on 56x56 to 512x512
+    # transforms (they compete with BLAS's threads, which spin for a while after each call).
+    workers = 1
 
     if any(d > 1 for d in dilation):  # spread the taps: (c_out, c_in_g, *spans)
         spread = np.zeros((c_out, c_in_g) + spans, dtype=weight.dtype)
