@@ -5,7 +5,12 @@
   jupytext into ``_notebooks/<page>.ipynb`` in the HTML output, and the
   ``page-downloads.html`` sidebar component links to it and to the ``.md``.
   A page's ``from myst_nb import glue`` becomes an import with a do-nothing
-  fallback there, so the notebook runs without MyST-NB.
+  fallback there, so the notebook runs without MyST-NB, and data files the
+  page reads from the repository (``Path("../../x.json").read_text()``) are
+  embedded as strings, so the notebook runs in an empty folder.
+* Matplotlib's jshtml animation player links Font Awesome from a CDN; the
+  link is removed (the theme ships the icons), so animated pages load nothing
+  from outside the site.
 * References to a public name through its private module path, such as
   ``convlib.padding.normalize_padding`` (or a bare ``choose_conv_method`` in a
   docstring of ``convlib.methods``), resolve to the documented
@@ -20,7 +25,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +65,36 @@ except ImportError:  # outside the site's build: nothing to glue into
         return value if display else None"""
 
 
+# A repository file a page reads, e.g. Path("../../benchmarks/results/suite.json").read_text()
+READ_DATA_FILE = re.compile(r'Path\("([^"]+\.json)"\)\.read_text\(\)')
+
+
+def _embed_data_files(code: str, folder: Path) -> str:
+    """Replace reads of JSON files next to the page's source by the files' contents."""
+
+    def embed(match: re.Match[str]) -> str:
+        path = (folder / match.group(1)).resolve()
+        if not path.is_file():
+            return match.group(0)  # not a repository file: leave the reader's code alone
+        compact = json.dumps(json.loads(path.read_text(encoding="utf-8")), separators=(",", ":"))
+        return f"(\n    {compact!r}  # {match.group(1)}, embedded in this download\n)"
+
+    return READ_DATA_FILE.sub(embed, code)
+
+
 def _write_notebook(app: Sphinx, pagename: str, source: Path) -> str:
     import jupytext
 
     notebook = jupytext.read(source, fmt="md:myst")
     for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
         # A reader's Jupyter may not have MyST-NB; the page's glue() calls then do nothing.
-        if cell.cell_type == "code" and GLUE_IMPORT in cell.source.splitlines():
+        if GLUE_IMPORT in cell.source.splitlines():
             cell.source = "\n".join(
                 GLUE_FALLBACK if line == GLUE_IMPORT else line for line in cell.source.splitlines()
             )
+        cell.source = _embed_data_files(cell.source, source.parent)
     target = Path(app.outdir, NOTEBOOK_DIR, pagename + ".ipynb")
     target.parent.mkdir(parents=True, exist_ok=True)
     jupytext.write(notebook, target, fmt="ipynb")
@@ -122,7 +149,21 @@ def _check_api_index(app: Sphinx) -> None:
             logger.warning("convlib.%s is public but not listed in api/index.md", name)
 
 
+# The <link> to Font Awesome on a CDN that matplotlib's jshtml writer puts in every animation.
+CDN_STYLESHEET = re.compile(
+    r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>'
+)
+
+
+def _drop_animation_cdn_link() -> None:
+    """Keep sphinx-gallery's jshtml animations from loading a stylesheet off the site."""
+    from matplotlib import animation
+
+    animation.JS_INCLUDE = CDN_STYLESHEET.sub("", animation.JS_INCLUDE)  # type: ignore[attr-defined]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _drop_animation_cdn_link()
     app.connect("builder-inited", _check_api_index)
     app.connect("html-page-context", _page_context)
     app.connect("missing-reference", _public_alias)
