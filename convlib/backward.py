@@ -43,7 +43,7 @@ def conv2d_backward(
     .. math::
 
         \\frac{\\partial L}{\\partial x} &= \\mathrm{conv\\_transpose2d}(g, w)
-        \\qquad \\text{(cropped or extended to the shape of } x\\text{)}\\\\
+        \\quad \\text{(to the shape of } x\\text{)}\\\\
         \\frac{\\partial L}{\\partial w}[c_o, c, p, q] &= \\sum_{n, i, j}
         g[n, c_o, i, j]\\; x_{pad}[n, c, i s_h + p d_h, j s_w + q d_w]\\\\
         \\frac{\\partial L}{\\partial b}[c_o] &= \\sum_{n, i, j} g[n, c_o, i, j]

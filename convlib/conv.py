@@ -235,8 +235,9 @@ def conv2d(
 
     .. math::
 
-        y[n, c_o, i, j] = b[c_o] + \\sum_{c=0}^{C_g-1} \\sum_{p=0}^{k_h-1} \\sum_{q=0}^{k_w-1}
-        x_{pad}[n,\\, g C_g + c,\\, i s_h + p d_h,\\, j s_w + q d_w]\\; w[c_o, c, p, q]
+        y[n, c_o, i, j] &= b[c_o] + \\sum_{c=0}^{C_g-1} \\sum_{p=0}^{k_h-1} \\sum_{q=0}^{k_w-1}
+        w[c_o, c, p, q] \\\\
+        &\\qquad \\cdot\\, x_{pad}[n,\\, g C_g + c,\\, i s_h + p d_h,\\, j s_w + q d_w]
 
     with ``C_g = C_in / groups`` and ``g = c_o // (C_out / groups)``. For a
     true (flipped) convolution pass ``weight[..., ::-1, ::-1]`` in OIHW.
@@ -353,9 +354,9 @@ def conv3d(
 
     .. math::
 
-        y[n, c_o, t, i, j] = b[c_o] + \\sum_{c, r, p, q}
-        x_{pad}[n,\\, g C_g + c,\\, t s_d + r d_d,\\, i s_h + p d_h,\\, j s_w + q d_w]\\;
-        w[c_o, c, r, p, q]
+        y[n, c_o, t, i, j] &= b[c_o] + \\sum_{c, r, p, q} w[c_o, c, r, p, q] \\\\
+        &\\qquad \\cdot\\, x_{pad}[n,\\, g C_g + c,\\, t s_d + r d_d,\\,
+        i s_h + p d_h,\\, j s_w + q d_w]
 
     Parameters
     ----------

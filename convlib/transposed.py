@@ -161,9 +161,8 @@ def conv_transpose2d(
 
     .. math::
 
-        y[n, c_o, i, j] = b[c_o] + \\sum_{c, u, v, p, q}
-        x[n, c, u, v]\\; w[c, c_o, p, q]
-        \\;[\\,i = u s_h + p d_h - p_t\\,]\\,[\\,j = v s_w + q d_w - p_l\\,]
+        y[n, c_o, i, j] &= b[c_o] + \\sum_{c, u, v, p, q} x[n, c, u, v]\\; w[c, c_o, p, q] \\\\
+        &\\qquad \\cdot\\, [\\,i = u s_h + p d_h - p_t\\,]\\,[\\,j = v s_w + q d_w - p_l\\,]
 
     (within a group; ``[.]`` is 1 when the condition holds, else 0).
 
