@@ -120,7 +120,7 @@ def check_conv_args(
     kernel = weight.shape[2:]
     pads = normalize_padding(padding, spatial, kernel, stride, dilation, func=func)
     out = tuple(
-        _output_length(i, k, s, p, d, False, func, axis_name=f"{name} (x axis {name!r})")
+        _output_length(i, k, s, p, d, False, func, axis_name=name)
         for i, k, s, p, d, name in zip(spatial, kernel, stride, pads, dilation, _SPATIAL_NAMES[nd])
     )
     settings = {
