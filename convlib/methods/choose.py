@@ -154,15 +154,18 @@ def _method_costs(
     # loop: one Python iteration (several NumPy calls) per output value.
     costs["loop"] = _cost(elements=2 * macs, calls=4 * y_size)
 
-    # gemm: im2col blocks (a gathered copy of every window), one product per block.
+    # gemm: a channels-last copy of x, im2col blocks (a gathered copy of every
+    # window), one product per block.
     window = c_in_g * taps
     blocks = max(1.0, groups * positions * window * item / IM2COL_BUFFER_BYTES)
     costs["gemm"] = _cost(
         blas=macs,
         efficiency=blas_or_not(_efficiency(window, c_out_g)),
-        elements=2 * positions * window * groups + 2 * y_size,
-        calls=6 * blocks * groups + 10,
-        extra_bytes=min(positions * window * item, IM2COL_BUFFER_BYTES) + y_size * item,
+        elements=2 * x_size + 2 * positions * window * groups + 2 * y_size,
+        calls=6 * blocks * groups + 12,
+        extra_bytes=x_size * item
+        + min(positions * window * item, IM2COL_BUFFER_BYTES)
+        + y_size * item,
     )
 
     # shifted: one product per tap on the padded (phase) grid; re-layout in and out.
@@ -209,10 +212,15 @@ def _method_costs(
     # depthwise: a multiply pass and an add pass per tap over cache-sized blocks.
     reason = method_supports("depthwise", x_shape, w_shape, stride, dilation, groups, dtype)
     if reason is None:
-        plane = c_out_g * math.prod(out) * item
+        if all(s == 1 for s in stride):  # on the whole padded grid, then the kept part copied
+            grid_points = math.prod(spatial)
+            passes = 3.0 * n * c_out * grid_points * taps + 2 * y_size
+        else:
+            grid_points, passes = math.prod(out), 3.0 * macs
+        plane = c_out_g * grid_points * item
         blocks_dw = n * max(1.0, c_in / max(1.0, DEPTHWISE_BLOCK_BYTES / max(plane, 1)))
         costs["depthwise"] = _cost(
-            elements=3.0 * macs,
+            elements=passes,
             calls=2 * taps * blocks_dw + 10,
             extra_bytes=min(DEPTHWISE_BLOCK_BYTES, y_size * item),
         )

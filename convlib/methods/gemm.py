@@ -56,17 +56,26 @@ def correlate_gemm(
     -----
     ``n * prod(out) * c_out * c_in/groups * prod(kernel)`` multiply-adds, as
     the loop, but inside BLAS, one product per image and block, written
-    straight into the output. Extra memory: one im2col block of at most
-    ``max(max_buffer_bytes, one output row's windows)`` bytes, kept as scratch
-    for the next call.
+    straight into the output. The windows are gathered from a channels-last
+    copy of ``x``, where one kernel row of a window is ``kw * c_in/groups``
+    contiguous values (for dilation 1), not ``kw``: the gather copies long runs.
+    Extra memory, kept as scratch for the next call: that copy (one input) and
+    one im2col block of at most ``max(max_buffer_bytes, one output row's
+    windows)`` bytes.
     """
     n = x.shape[0]
     c_out, c_in_g = weight.shape[:2]
     kernel = weight.shape[2:]
     nd = len(kernel)
     c_out_g = c_out // groups
-    windows = sliding_windows(x, kernel, stride, dilation)  # (n, c_in, *out, *kernel)
-    out = windows.shape[2 : 2 + nd]
+    # Windows read from a channels-last copy of x: in each window, the channels of
+    # one kernel row's taps then lie next to each other in memory (``kw * c_in``
+    # contiguous values when groups == 1 and dilation == 1), so the gather below
+    # copies long runs instead of ``kw`` values at a time.
+    x_last = scratch("gemm.x", (n,) + x.shape[2:] + (x.shape[1],), x.dtype)
+    np.copyto(x_last, np.moveaxis(x, 1, -1))
+    windows = sliding_windows(np.moveaxis(x_last, -1, 1), kernel, stride, dilation)
+    out = windows.shape[2 : 2 + nd]  # windows: (n, c_in, *out, *kernel), a view
     dtype = np.result_type(x, weight)
     y = np.empty((n, c_out) + out, dtype=dtype)
 
@@ -75,7 +84,9 @@ def correlate_gemm(
     rows = max(1, min(out[0], max_buffer_bytes // max(row_bytes, 1)))
     images = max(1, max_buffer_bytes // max(row_bytes * out[0], 1)) if rows == out[0] else 1
 
-    filters = weight.reshape(groups, c_out_g, taps)  # (groups, c_out_g, taps)
+    # (groups, c_out_g, *kernel, c_in_g): the filters in the windows' order.
+    filters = np.moveaxis(weight.reshape((groups, c_out_g) + weight.shape[1:]), 2, -1)
+    filters = np.ascontiguousarray(filters).reshape(groups, c_out_g, taps)
     inner = math.prod(out[1:])  # output positions per output row
     for b0 in range(0, n, images):
         b1 = min(b0 + images, n)
@@ -83,8 +94,8 @@ def correlate_gemm(
             r1 = min(r0 + rows, out[0])
             for g in range(groups):
                 block = windows[b0:b1, g * c_in_g : (g + 1) * c_in_g, r0:r1]
-                # (b, c_in_g, r, *out[1:], *kernel) -> (b, r, *out[1:], c_in_g, *kernel)
-                block = np.moveaxis(block, 1, 1 + nd)
+                # (b, c_in_g, r, *out[1:], *kernel) -> (b, r, *out[1:], *kernel, c_in_g)
+                block = np.moveaxis(block, 1, -1)
                 cols = scratch("gemm.cols", block.shape, dtype)
                 np.copyto(cols, block)  # the im2col matrix, gathered
                 cols = cols.reshape(b1 - b0, -1, taps)  # (b, r * prod(out[1:]), taps)
