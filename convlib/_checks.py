@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "as_array",
     "as_numeric_array",
     "check_choice",
     "check_int",
@@ -29,6 +30,16 @@ def _describe(value: Any) -> str:
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{text} (type {type(value).__name__})"
+
+
+def as_array(value: Any, func: str, name: str) -> np.ndarray:
+    """``np.asarray``, with a message for people when nested lists are ragged."""
+    try:
+        return np.asarray(value)
+    except ValueError as error:  # ragged nested sequences
+        raise ValueError(
+            f"{func}: {name} must be a rectangular array, got a ragged sequence ({error})"
+        ) from None
 
 
 def as_numeric_array(
@@ -46,12 +57,7 @@ def as_numeric_array(
     ValueError for ragged nested lists, a wrong number of dimensions or an
     empty array.
     """
-    try:
-        array = np.asarray(value)
-    except ValueError as error:  # ragged nested sequences
-        raise ValueError(
-            f"{func}: {name} must be a rectangular array, got a ragged sequence ({error})"
-        ) from None
+    array = as_array(value, func, name)
     kinds = "iuf" + ("c" if allow_complex else "")
     if array.dtype.kind not in kinds:
         expected = "real or complex numbers" if allow_complex else "real numbers"

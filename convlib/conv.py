@@ -16,7 +16,7 @@ from .arithmetic import _output_length
 from .layouts import convert_layout, data_format_for, kernel_format_for
 from .methods import ALL_METHODS
 from .methods.choose import _choose, method_supports
-from .padding import normalize_padding, pad_spatial
+from .padding import normalize_padding, pad_spatial, padded_shape
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 
@@ -56,7 +56,7 @@ def correlate(
     """
     stride, dilation = tuple(stride), tuple(dilation)
     if method == "auto":
-        padded = x.shape[:2] + tuple(m + a + b for m, (a, b) in zip(x.shape[2:], pads))
+        padded = padded_shape(x.shape, pads)
         dtype = np.result_type(x, weight)
         method = _choose_method(padded, weight.shape, stride, dilation, groups, dtype)
     if method == "fft":  # zero-pads straight into its transform buffer: one copy less
@@ -158,7 +158,7 @@ def _conv(
     method = check_choice(method, METHOD_NAMES, func, "method")
     compute, returned = result_dtype(func, x, weight, bias=bias)
     if method != "auto":
-        padded = x.shape[:2] + tuple(m + a + b for m, (a, b) in zip(x.shape[2:], s["pads"]))
+        padded = padded_shape(x.shape, s["pads"])
         reason = method_supports(
             method, padded, weight.shape, s["stride"], s["dilation"], s["groups"], compute
         )

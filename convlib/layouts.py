@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_choice
+from ._checks import as_array, check_choice
 
 __all__ = ["convert_layout"]
 
@@ -67,12 +67,7 @@ def convert_layout(array: Any, src: str, dst: str) -> np.ndarray:
         raise ValueError(
             f"{func}: src and dst must use the same letters, got src={src!r} and dst={dst!r}"
         )
-    try:
-        array = np.asarray(array)
-    except ValueError as error:  # ragged nested sequences
-        raise ValueError(
-            f"{func}: array must be rectangular, got a ragged sequence ({error})"
-        ) from None
+    array = as_array(array, func, "array")
     if array.ndim != len(src):
         raise ValueError(
             f"{func}: src={src!r} names {len(src)} axes but the array has {array.ndim} "

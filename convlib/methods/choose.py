@@ -318,7 +318,7 @@ def choose_conv_method(
     it needs a 3x3 kernel, got (31, 31)
     """
     from .._checks import check_int, int_tuple
-    from ..padding import normalize_padding
+    from ..padding import normalize_padding, padded_shape
 
     func = "choose_conv_method"
     x_shape = tuple(int(v) for v in x_shape)
@@ -338,7 +338,7 @@ def choose_conv_method(
             f"(need C_in == w_shape[1] * groups and groups dividing C_out)"
         )
     pads = normalize_padding(padding, x_shape[2:], w_shape[2:], stride, dilation, func=func)
-    padded = x_shape[:2] + tuple(s + a + b for s, (a, b) in zip(x_shape[2:], pads))
+    padded = padded_shape(x_shape, pads)
     method, costs = _choose(padded, w_shape, stride, dilation, groups, np.dtype(dtype))
     return method, dict(costs)
 
