@@ -292,6 +292,45 @@ def test_choose_conv_method_checks_its_arguments():
 
 
 @pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_kernel_spectra_by_products_match_numpy_fft(rng, nd, dtype):
+    """The DFT-by-matrix kernel spectra equal conj(rfftn) of the spread, zero-padded kernel."""
+    from convlib.methods.fft import kernel_spectra_by_products
+
+    for _ in range(5):
+        kernel = tuple(int(k) for k in rng.integers(1, 6, size=nd))
+        dilation = tuple(int(d) for d in rng.integers(1, 4, size=nd))
+        spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+        shape = tuple(int(s + rng.integers(0, 9)) for s in spans)
+        w = random_array(rng, (3, 2) + kernel, dtype)
+        spread = np.zeros((3, 2) + spans)
+        spread[(slice(None), slice(None)) + tuple(slice(None, None, d) for d in dilation)] = w
+        expected = np.conj(np.fft.rfftn(spread, s=shape, axes=tuple(range(2, 2 + nd))))
+        got = kernel_spectra_by_products(w, shape, dilation)
+        assert got.dtype == np.result_type(dtype, np.complex64)
+        assert got.shape == expected.shape[2:] + (2, 3)  # frequencies first, (c_in_g, c_out)
+        got = np.moveaxis(got, (-1, -2), (0, 1))
+        scale = np.abs(expected).max()
+        tolerance = 1e-12 if dtype == np.float64 else 1e-6
+        assert np.abs(got - expected).max() <= tolerance * scale
+
+
+def test_fft_blocks_of_output_channels_give_the_same_result(rng, monkeypatch):
+    """With a tiny FFT_BLOCK_BYTES, both branches (dense, one channel per group) run in blocks."""
+    from convlib.methods import fft
+
+    cases = [((2, 6, 12, 12), (10, 3, 4, 4), 2), ((2, 4, 12, 12), (8, 1, 5, 5), 4)]
+    for x_shape, w_shape, groups in cases:
+        x = random_array(rng, x_shape, np.float64)
+        w = random_array(rng, w_shape, np.float64)
+        expected = convlib.conv2d(x, w, groups=groups, dilation=(1, 2), padding=2, method="loop")
+        monkeypatch.setattr(fft, "FFT_BLOCK_BYTES", 1)
+        got = convlib.conv2d(x, w, groups=groups, dilation=(1, 2), padding=2, method="fft")
+        monkeypatch.undo()
+        assert_close(got, expected, np.float64)
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
 def test_transposed_scatter_matches_spreading_zeros(rng, nd):
     """The strided transposed convolution skips the spread zeros; same result, exact for ints."""
     from convlib.methods.scatter import transpose_scatter

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .depthwise import DEPTHWISE_BLOCK_BYTES, depthwise_supports
-from .fft import fft_shape, fft_supports
+from .fft import fft_shape, fft_supports, kernel_spectra_multiply_adds
 from .gemm import IM2COL_BUFFER_BYTES
 from .winograd import WINOGRAD_BLOCK_BYTES, winograd_supports
 
@@ -227,29 +227,42 @@ def _method_costs(
     else:
         costs["depthwise"] = _unavailable(reason)
 
-    # fft: forward transforms of inputs and kernels, a product per frequency, inverses.
+    # fft: forward transforms of the inputs, kernel spectra (transforms for one channel per
+    # group, matrix products otherwise), a product per frequency, inverse transforms.
     reason = method_supports("fft", x_shape, w_shape, stride, dilation, groups, dtype)
     if reason is None:
         shape = fft_shape(spatial)
         points = math.prod(shape)
         freqs = points // shape[-1] * (shape[-1] // 2 + 1)
         log_points = points * math.log2(max(points, 2))
-        kernel_share = min(1.0, 0.4 + 0.6 * kernel[0] * dilation[0] / shape[0])
-        transforms = n * c_in + kernel_share * c_out * c_in_g + n * c_out
         complex_macs = float(n * c_out * c_in_g * freqs)
         if c_in_g == 1:
+            kernel_share = min(1.0, 0.4 + 0.6 * kernel[0] * dilation[0] / shape[0])
+            transforms = n * c_in + kernel_share * c_out + n * c_out
             fft_cost = _cost(
                 elements=4.0 * complex_macs + 2.0 * n * c_out * freqs,
                 fft=transforms * log_points,
                 calls=30 + 6 * groups,
                 extra_bytes=2 * item * freqs * (n * c_in + 2 * c_out),
             )
-        else:  # one small complex product per frequency, in NumPy's matmul loop
+        else:  # kernel spectra by matrix products; one small complex product per frequency
+            kernel_macs = kernel_spectra_multiply_adds(kernel, shape, c_out * c_in_g)
+            product_efficiency = _efficiency(c_in_g, min(n, GEMM_HALF_N) * c_out_g) / 2
+            kernel_efficiency = _efficiency(kernel[-1], c_out * c_in_g)
+            blas = 4.0 * complex_macs + kernel_macs
             fft_cost = _cost(
-                blas=4.0 * complex_macs,
-                efficiency=_efficiency(c_in_g, min(n, GEMM_HALF_N) * c_out_g) / 2,
-                elements=2.0 * (n * c_in + n * c_out + c_out * c_in_g) * freqs,
-                fft=transforms * log_points,
+                blas=blas,
+                efficiency=blas
+                / (4.0 * complex_macs / product_efficiency + kernel_macs / kernel_efficiency),
+                # complex values count as two elements: the input spectra transposed to
+                # frequencies first (read, write) and read by the products; the kernel
+                # spectra's first axis (two real products, then copied into a complex
+                # array), their full spectra written and read; the product written, then
+                # transposed back for the inverse transforms (read, write).
+                elements=6.0 * (n * c_in + n * c_out) * freqs
+                + 4.0 * c_out * c_in_g * freqs
+                + 6.0 * math.prod(kernel[:-1]) * (shape[-1] // 2 + 1) * c_out * c_in_g,
+                fft=(n * c_in + n * c_out) * log_points,
                 calls=30 + 6 * groups + groups * freqs / 20,
                 extra_bytes=2 * item * freqs * (n * c_in + c_out * c_in_g + n * c_out),
             )

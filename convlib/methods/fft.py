@@ -13,7 +13,10 @@ never wrap around, so they are the "valid" correlation. Across channels the
 sum over input channels commutes with the transform: for every frequency
 ``f``, ``Y[n, :, f] = X[n, :, f] @ conj(W[:, :, f]).T``, a small complex
 matrix product. The transforms cost ``O(L log L)`` per channel whatever the
-kernel size, which is why this method wins for large kernels.
+kernel size, which is why this method wins for large kernels. The kernels'
+spectra, one per pair of channels, are mostly transforms of zeros; where
+channels mix they are computed instead as a few matrix products with the
+rows of the DFT matrix that meet the kernel's taps.
 
 Dilation is a kernel with ``d - 1`` zeros between taps; a stride keeps every
 ``s``-th output of the stride-1 result.
@@ -29,7 +32,14 @@ import scipy.fft
 
 from ._workspace import scratch
 
-__all__ = ["FFT_BLOCK_BYTES", "correlate_fft", "fft_shape", "fft_supports"]
+__all__ = [
+    "FFT_BLOCK_BYTES",
+    "correlate_fft",
+    "fft_shape",
+    "fft_supports",
+    "kernel_spectra_by_products",
+    "kernel_spectra_multiply_adds",
+]
 
 #: Bound, in bytes, of the kernel spectra (and of the output spectra) of one block
 #: of output channels.
@@ -60,6 +70,69 @@ def _kernel_spectra(weight: np.ndarray, shape: Sequence[int], workers: int) -> n
     for axis in range(nd - 2, -1, -1):
         spectra = scipy.fft.fft(spectra, n=shape[axis], axis=2 + axis, workers=workers)
     return spectra
+
+
+def kernel_spectra_by_products(
+    weight: np.ndarray, shape: Sequence[int], dilation: Sequence[int]
+) -> np.ndarray:
+    """``conj(rfftn(weight, s=shape))`` by one matrix product per axis, frequencies first.
+
+    Along an axis of transform size ``L``, a kernel has ``k`` taps, at positions
+    ``0, d, ..., (k - 1) d``; all other positions are zeros. Its spectrum there
+    is the product of the ``(L, k)`` matrix ``exp(-2 pi i f p d / L)`` with the
+    taps: ``k`` multiply-adds per frequency, in BLAS, and no transform of
+    zeros. The conjugate (what the correlation needs) flips the sign of the
+    exponent. Done axis by axis, last axis first (on real numbers, only its
+    ``L // 2 + 1`` frequencies), the result comes out frequencies first, with
+    each frequency's ``(c_in_g, c_out)`` matrix contiguous: the layout of the
+    per-frequency products.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(*freq, c_in_g, c_out)``, complex
+    """
+    nd = len(shape)
+    kernel = weight.shape[2:]
+    freq = tuple(shape[:-1]) + (shape[-1] // 2 + 1,)
+    complex_dtype = np.result_type(weight.dtype, np.complex64)
+    matrices = [
+        np.exp(2j * np.pi * np.outer(np.arange(f), np.arange(k) * d) / size)
+        for f, k, d, size in zip(freq, kernel, dilation, shape)
+    ]
+    channels = weight.shape[1] * weight.shape[0]
+    # (*kernel, c_in_g, c_out); then axis j turns k_j taps into freq_j frequencies.
+    spectra: np.ndarray = np.moveaxis(weight, (0, 1), (-1, -2))
+    for j in range(nd - 1, -1, -1):
+        lead = math.prod(kernel[:j])  # axes still in taps
+        rest = math.prod(freq[j + 1 :]) * channels  # axes already in frequencies
+        if j == nd - 1:  # real taps: the real and imaginary parts, two real products
+            taps = np.ascontiguousarray(spectra).reshape(lead, kernel[j], rest)
+            result = np.empty((lead, freq[j], rest), dtype=complex_dtype)
+            result.real = np.matmul(matrices[j].real.astype(weight.dtype), taps)
+            result.imag = np.matmul(matrices[j].imag.astype(weight.dtype), taps)
+            spectra = result
+        else:
+            spectra = np.matmul(
+                matrices[j].astype(complex_dtype), spectra.reshape(lead, kernel[j], rest)
+            )
+    return spectra.reshape(freq + weight.shape[1::-1])
+
+
+def kernel_spectra_multiply_adds(kernel: Sequence[int], shape: Sequence[int], channels: int) -> int:
+    """Real multiply-adds of :func:`kernel_spectra_by_products` for ``channels`` kernels.
+
+    Axis ``j`` (last first) multiplies a ``(freq_j, k_j)`` matrix into the taps of
+    the axes before it times the frequencies of the axes after it: real (two
+    real products) on the last axis, complex (four) on the others.
+    """
+    nd = len(shape)
+    freq = tuple(shape[:-1]) + (shape[-1] // 2 + 1,)
+    total = 0
+    for j in range(nd):
+        lead = math.prod(kernel[:j])
+        rest = math.prod(freq[j + 1 :]) * channels
+        total += (2 if j == nd - 1 else 4) * lead * freq[j] * kernel[j] * rest
+    return total
 
 
 def correlate_fft(
@@ -99,10 +172,14 @@ def correlate_fft(
     Notes
     -----
     With ``L`` the transform size (``fft_shape`` of the padded input) and
-    ``F = prod(L[:-1]) * (L[-1] // 2 + 1)`` frequencies: ``n * c_in + c_out *
-    c_in / groups`` forward and ``n * c_out`` inverse real transforms of about
-    ``2.5 * prod(L) * log2(prod(L))`` flops each, plus ``n * c_out * c_in / groups
-    * F`` complex multiply-adds. None of it grows with the kernel size. A stride
+    ``F = prod(L[:-1]) * (L[-1] // 2 + 1)`` frequencies: ``n * c_in`` forward
+    and ``n * c_out`` inverse real transforms of about ``2.5 * prod(L) *
+    log2(prod(L))`` flops each, plus ``n * c_out * c_in / groups * F`` complex
+    multiply-adds. The kernel spectra are ``c_out`` more transforms when each
+    group has one input channel; otherwise :func:`kernel_spectra_by_products`
+    computes them in BLAS, with :func:`kernel_spectra_multiply_adds` real
+    multiply-adds (about ``4 * k_0`` per frequency and kernel in 2-D, the only
+    work that grows with the kernel size). A stride
     computes all stride-1 outputs and keeps every ``s``-th (``prod(s)`` times the
     needed work, so this method is for stride 1 in practice). The rounding
     error is about float precision times ``log2(prod(L))``, relative to the
@@ -138,34 +215,45 @@ def correlate_fft(
     # transforms (they compete with BLAS's threads, which spin for a while after each call).
     workers = 1
 
-    if any(d > 1 for d in dilation):  # spread the taps: (c_out, c_in_g, *spans)
-        spread = np.zeros((c_out, c_in_g) + spans, dtype=weight.dtype)
-        spread[(slice(None), slice(None)) + tuple(slice(None, None, d) for d in dilation)] = weight
-        weight = spread
-
     spectra = scipy.fft.rfftn(x, s=shape, axes=axes, workers=workers)  # (n, c_in, *freq)
     freq = spectra.shape[2:]
     n_freq = math.prod(freq)
+    item = spectra.itemsize
     spectra = spectra.reshape(n, groups, c_in_g, n_freq)
     y = np.empty((n, groups, c_out_g) + tuple(math.ceil(f / s) for f, s in zip(full, stride)),
                  dtype=x.dtype)  # fmt: skip
-    if c_in_g > 1:  # frequencies first, for one small matrix product per frequency
-        spectra_f = np.ascontiguousarray(spectra.transpose(3, 1, 0, 2))  # (F, groups, n, c_in_g)
 
-    # Output channels of a group, a block at a time: kernel spectra (block, c_in_g, F).
-    item = spectra.itemsize
+    if c_in_g == 1:  # one input channel per group: an element-wise product per channel
+        if any(d > 1 for d in dilation):  # spread the taps: (c_out, 1, *spans)
+            spread = np.zeros((c_out, 1) + spans, dtype=weight.dtype)
+            spread[(slice(None), slice(None)) + tuple(slice(None, None, d) for d in dilation)] = (
+                weight
+            )
+            weight = spread
+        # Kernel spectra of whole groups, as many at once as the memory bound allows.
+        per_block = max(1, FFT_BLOCK_BYTES // max(n_freq * item * c_out_g, 1)) * c_out_g
+        for o0 in range(0, c_out, per_block):
+            o1 = min(o0 + per_block, c_out)
+            w_spec = _kernel_spectra(weight[o0:o1], shape, workers).reshape(o1 - o0, n_freq)
+            np.conjugate(w_spec, out=w_spec)
+            for g in range(o0 // c_out_g, o1 // c_out_g):
+                filters = w_spec[g * c_out_g - o0 : (g + 1) * c_out_g - o0]  # (c_out_g, F)
+                product = spectra[:, g, 0][:, None] * filters[None]  # (n, c_out_g, F)
+                product = product.reshape((n, c_out_g) + freq)
+                y[:, g] = scipy.fft.irfftn(product, s=shape, axes=axes, workers=workers)[keep]
+        return y.reshape((n, c_out) + y.shape[3:])
+
+    # Frequencies first: one small (n, c_in_g) @ (c_in_g, block) product per frequency.
+    spectra_f = np.ascontiguousarray(spectra.transpose(3, 1, 0, 2))  # (F, groups, n, c_in_g)
+    # Output channels of a group, a block at a time: kernel spectra (F, c_in_g, block).
     block = max(1, min(c_out_g, FFT_BLOCK_BYTES // max(n_freq * item * max(c_in_g, n), 1)))
     for g in range(groups):
         for o0 in range(0, c_out_g, block):
             o1 = min(o0 + block, c_out_g)
-            w_spec = _kernel_spectra(weight[g * c_out_g + o0 : g * c_out_g + o1], shape, workers)
-            w_spec = w_spec.reshape(o1 - o0, c_in_g, n_freq)
-            np.conjugate(w_spec, out=w_spec)
-            if c_in_g == 1:  # depthwise-like: an element-wise product per channel
-                product = spectra[:, g, 0][:, None] * w_spec[None, :, 0]  # (n, block, F)
-            else:  # (F, n, c_in_g) @ (F, c_in_g, block) -> (F, n, block)
-                product = np.matmul(spectra_f[:, g], w_spec.transpose(2, 1, 0))
-                product = product.transpose(1, 2, 0)  # (n, block, F)
+            w_block = weight[g * c_out_g + o0 : g * c_out_g + o1]
+            w_spec = kernel_spectra_by_products(w_block, shape, dilation)
+            product = np.matmul(spectra_f[:, g], w_spec.reshape(n_freq, c_in_g, o1 - o0))
+            product = np.ascontiguousarray(product.transpose(1, 2, 0))  # (n, block, F)
             product = product.reshape((n, o1 - o0) + freq)
             result = scipy.fft.irfftn(product, s=shape, axes=axes, workers=workers)
             if groups == 1 and o1 - o0 == c_out:  # one block: the kept outputs are the result
