@@ -22,7 +22,7 @@ import numpy as np
 from ._workspace import release_workspace
 from .choose import MethodCost, choose_conv_method, method_supports
 from .depthwise import correlate_depthwise
-from .fft import correlate_fft
+from .fft import correlate_fft, kernel_spectra_by_products
 from .gemm import correlate_gemm
 from .loop import correlate_loop
 from .shifted import correlate_shifted
@@ -41,6 +41,7 @@ __all__ = [
     "correlate_shifted",
     "correlate_winograd",
     "correlate_winograd4",
+    "kernel_spectra_by_products",
     "method_supports",
     "release_workspace",
 ]

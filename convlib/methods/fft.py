@@ -87,9 +87,32 @@ def kernel_spectra_by_products(
     each frequency's ``(c_in_g, c_out)`` matrix contiguous: the layout of the
     per-frequency products.
 
+    Parameters
+    ----------
+    weight : numpy.ndarray, shape ``(c_out, c_in_g, *kernel)``
+        Real kernels, OIHW order.
+    shape : sequence of int
+        Transform size per spatial axis, at least the dilated kernel's span.
+    dilation : sequence of int
+        Spacing of the taps per spatial axis.
+
     Returns
     -------
     numpy.ndarray, shape ``(*freq, c_in_g, c_out)``, complex
+        ``freq`` is ``shape`` with its last entry ``L`` replaced by ``L // 2 + 1``.
+        complex64 for float32 kernels, complex128 for float64.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.fft
+    >>> from convlib.methods import kernel_spectra_by_products
+    >>> w = np.arange(2 * 3 * 3, dtype=np.float64).reshape(2, 1, 3, 3)
+    >>> spectra = kernel_spectra_by_products(w, (8, 8), (1, 1))
+    >>> spectra.shape
+    (8, 5, 1, 2)
+    >>> expected = np.conj(scipy.fft.rfftn(w, s=(8, 8), axes=(2, 3)))
+    >>> bool(np.allclose(np.moveaxis(spectra, (-1, -2), (0, 1)), expected))
+    True
     """
     nd = len(shape)
     kernel = weight.shape[2:]
@@ -177,9 +200,9 @@ def correlate_fft(
     log2(prod(L))`` flops each, plus ``n * c_out * c_in / groups * F`` complex
     multiply-adds. The kernel spectra are ``c_out`` more transforms when each
     group has one input channel; otherwise :func:`kernel_spectra_by_products`
-    computes them in BLAS, with :func:`kernel_spectra_multiply_adds` real
-    multiply-adds (about ``4 * k_0`` per frequency and kernel in 2-D, the only
-    work that grows with the kernel size). A stride
+    computes them in BLAS, about ``4 * k_0`` real multiply-adds per frequency
+    and kernel in 2-D (``kernel_spectra_multiply_adds`` counts them), the only
+    work that grows with the kernel size. A stride
     computes all stride-1 outputs and keeps every ``s``-th (``prod(s)`` times the
     needed work, so this method is for stride 1 in practice). The rounding
     error is about float precision times ``log2(prod(L))``, relative to the
