@@ -6,18 +6,20 @@ the same number of threads (``--threads``, 2 by default): PyTorch through
 OpenMP through environment variables set before NumPy is imported (and
 threadpoolctl when it is installed), convlib through ``CONVLIB_NUM_THREADS``.
 
-Idle OpenMP threads wait passively (``OMP_WAIT_POLICY=PASSIVE``, unless set
-otherwise): all peers run in one process on the same few cores, and threads
-left spinning by one library after its call would take the cores the next
-library's threads need.
-
-For each layer of the suite, the peers are timed in interleaved rounds (one
-call of each per round, in a rotating order) in one process, and the median
-of each is reported, so that a slow moment of a shared machine hits every
-peer alike. The ratio of a layer is ``convlib time / torch time``. The table
-is printed and the run written to ``benchmarks/results/<name>.json`` with the
-machine's description; ``--compare a.json b.json`` prints two runs side by
-side.
+For each layer of the suite, the peers are timed in one process, in rounds:
+each round gives every peer (in an order that rotates) a block of calls in a
+row, whose first 0.2 s of calls are not timed. The rounds spread a slow moment
+of a shared machine over every peer. The untimed calls keep each library out of
+the next one's timings: all peers run on the same few cores, and a library's
+idle threads spin for a while after its call (OpenBLAS's for about 2**28
+cycles) on the cores the next library's threads need. Timed right after a NumPy
+matrix product, PyTorch's convolutions ran several times slower (the run
+records this as ``spin``). Every library keeps its own default way of waiting.
+Before anything is timed, one large block of memory is allocated and freed (see
+``settle_malloc``). The median of each peer is reported; the ratio of a layer
+is ``convlib time / torch time``. The table is printed and the run written to
+``benchmarks/results/<name>.json`` with the machine's description;
+``--compare a.json b.json`` prints two runs side by side.
 """
 
 from __future__ import annotations
@@ -54,7 +56,6 @@ if __name__ == "__main__":
     ):
         os.environ[_name] = _threads
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
@@ -97,29 +98,67 @@ TARGETS = {"dense": 1.5, "depthwise": 3.0, "large": 0.2, "image": 0.2}
 # --- Timing ------------------------------------------------------------------------------
 
 
+#: Timed calls of one peer in a row, within a round.
+BLOCK = 3
+
+#: Seconds of untimed calls that start each block: longer than the threads the
+#: previous library leaves spinning keep spinning (OpenBLAS's, about 2**28 cycles).
+SETTLE = 0.2
+
+
 def time_interleaved(
     functions: dict[str, Callable[[], Any]],
     repeats: int,
     budget: float = 20.0,
+    block: int = BLOCK,
+    settle: float = SETTLE,
 ) -> dict[str, list[float]]:
-    """Seconds per call of each function: ``repeats`` rounds, one call of each per round.
+    """Seconds per call of each function, ``repeats`` calls each, in alternating blocks.
 
-    The order rotates from round to round. A function whose calls have used up
-    ``budget`` seconds is not called again (a slow peer must not take the whole
-    run; it keeps the samples it has, one at least).
+    Each round gives every function, in an order that rotates from round to
+    round, a block: untimed calls for ``settle`` seconds (one at least), then
+    ``block`` timed calls. The rounds spread a slow moment of a shared machine
+    over every peer. The untimed calls keep one library's idle threads, which
+    spin for a while after its last call on the cores the next library needs,
+    out of the next library's timings, without changing how any library waits
+    (and without leaving the cores idle, which slows the calls after). A
+    function whose calls have used up ``budget`` seconds is not called again (a
+    slow peer must not take the whole run; it keeps the samples it has, one at
+    least).
     """
     for function in functions.values():  # warm-up: imports, plans, caches
         function()
     names = list(functions)
     times: dict[str, list[float]] = {name: [] for name in names}
-    for r in range(repeats):
+    for r in range(math.ceil(repeats / block)):
         for name in names[r % len(names) :] + names[: r % len(names)]:
             if sum(times[name]) > budget:
                 continue
             start = time.perf_counter()
-            functions[name]()
-            times[name].append(time.perf_counter() - start)
+            functions[name]()  # untimed: the other library's threads may still spin
+            while time.perf_counter() - start < settle and sum(times[name]) <= budget:
+                functions[name]()
+            for _ in range(min(block, repeats - len(times[name]))):
+                start = time.perf_counter()
+                functions[name]()
+                times[name].append(time.perf_counter() - start)
     return times
+
+
+def settle_malloc() -> None:
+    """Put the C allocator in the state a long-running program reaches.
+
+    glibc serves a large allocation with fresh pages from the operating system
+    (``mmap``), and every first write to a page then faults, until a freed large
+    block raises its threshold (up to 32 MiB): from then on, arrays up to that
+    size reuse the heap. A program that has run for a while is in that state; a
+    fresh process is not, and its first layers would pay the faults of every
+    output array (PyTorch's time on the first suite layer was measured 5 times
+    longer). One large block allocated and freed at the start settles it, for
+    every peer alike.
+    """
+    block = np.empty(30 * 2**20, dtype=np.uint8)
+    del block
 
 
 def sgemm_gflops(size: int = 2048) -> Callable[[], Any]:
@@ -161,6 +200,7 @@ class Peers:
         import torch
 
         torch.set_num_threads(threads)
+        self.threads = threads
         self.torch = torch
         self.tf = None
         if use_tf:
@@ -241,6 +281,62 @@ def relative_error(x, w, stride, padding, groups, torch) -> float:
     return float(np.max(np.abs(y - reference)) / np.max(np.abs(reference)))
 
 
+def floor_functions(x, w, padding: int, groups: int, threads: int) -> dict[str, Callable[[], Any]]:
+    """Work that a method cannot skip on this layer, timed: lower bounds of its time.
+
+    ``"floor fft"``: the FFT method's transforms alone (inputs, kernels and
+    outputs, computed as the method computes them, the FFTs on one thread and on
+    ``threads``; the faster counts), without the product between them. ``"floor passes"``
+    (one channel per group only): one multiply pass over the output per kernel
+    tap, reading a contiguous array, in blocks of about 1 MiB on convlib's
+    threads, without the adds: any element-wise direct method makes at least
+    these passes (the depthwise method makes them and as many adds). Only for
+    stride 1, where the FFT method needs no more than its transforms.
+    """
+    import scipy.fft
+
+    from convlib.methods._threads import run_blocks
+    from convlib.methods.fft import _kernel_spectra, fft_shape, kernel_spectra_by_products
+
+    n, c_in = x.shape[:2]
+    c_out = w.shape[0]
+    pads = ((0, 0), (0, 0)) + ((padding, padding),) * 2
+    padded = np.pad(x, pads)
+    shape = fft_shape(padded.shape[2:])
+    out_hw = tuple(s - k + 1 for s, k in zip(padded.shape[2:], w.shape[2:]))
+    out_spectra = np.zeros((n, c_out, shape[0], shape[1] // 2 + 1), dtype=np.complex64)
+
+    def transforms(workers: int) -> Callable[[], Any]:
+        def run():
+            scipy.fft.rfftn(padded, s=shape, axes=(2, 3), workers=workers)
+            if w.shape[1] == 1:
+                _kernel_spectra(w, shape, workers)
+            else:
+                kernel_spectra_by_products(w, shape, (1, 1))
+            scipy.fft.irfftn(out_spectra, s=shape, axes=(2, 3), workers=workers)
+
+        return run
+
+    functions = {"floor fft": transforms(1), "floor fft threads": transforms(threads)}
+    if groups == c_in and w.shape[1] == 1:
+        taps = math.prod(w.shape[2:])
+        source = np.ones((n, c_out) + out_hw, dtype=np.float32)
+        result = np.empty_like(source)
+        scale = np.ones((c_out, 1, 1), dtype=np.float32)
+        per_block = max(1, min(c_out, 2**20 // (4 * math.prod(out_hw))))
+        blocks = [
+            (b, slice(c, c + per_block)) for b in range(n) for c in range(0, c_out, per_block)
+        ]
+
+        def passes(block) -> None:
+            b, channels = block
+            for _ in range(taps):
+                np.multiply(source[b, channels], scale[channels], out=result[b, channels])
+
+        functions["floor passes"] = lambda: run_blocks(passes, blocks)
+    return functions
+
+
 def bench_layer(layer, peers: Peers, repeats: int, every_method: bool) -> dict[str, Any]:
     name, kind, x_shape, w_shape, stride, padding, groups = layer
     rng = np.random.default_rng(0)
@@ -259,6 +355,8 @@ def bench_layer(layer, peers: Peers, repeats: int, every_method: bool) -> dict[s
         functions["tensorflow"] = tf_run
     if kind == "image":
         functions.update(scipy_peers(x[0, 0], w[0, 0]))
+    if kind != "dense" and stride == 1:
+        functions.update(floor_functions(x, w, padding, groups, peers.threads))
     if every_method:
         padded = x_shape[:2] + tuple(s + 2 * padding for s in x_shape[2:])
         for m in ALL_METHODS:
@@ -289,7 +387,19 @@ def bench_layer(layer, peers: Peers, repeats: int, every_method: bool) -> dict[s
         "gflops": 2 * macs / medians["convlib"] / 1e9,
         "torch_gflops": 2 * macs / medians["torch"] / 1e9,
         "error": relative_error(x, w, stride, padding, groups, peers.torch),
+        "floors": floors(medians),
     }
+
+
+def floors(medians: dict[str, float]) -> dict[str, float]:
+    """The timed floors of a layer (seconds): ``fft`` (the faster thread count) and ``passes``."""
+    found = {}
+    fft = [medians[k] for k in ("floor fft", "floor fft threads") if k in medians]
+    if fft:
+        found["fft"] = min(fft)
+    if "floor passes" in medians:
+        found["passes"] = medians["floor passes"]
+    return found
 
 
 def bench_seed(peers: Peers) -> dict[str, Any]:
@@ -312,13 +422,50 @@ def bench_seed(peers: Peers) -> dict[str, Any]:
     y = convlib.conv2d(x, w, stride=stride, padding=padding).transpose(0, 2, 3, 1)
     assert np.max(np.abs(y - looped)) <= 1e-4 * np.max(np.abs(looped))
     convlib_seconds = float(np.median(times["convlib"]))
+    out_hw = [(s + 2 * padding - k) // stride + 1 for s, k in zip(x_shape[2:], w_shape[2:])]
     return {
         "name": name,
+        "x_shape": list(x_shape),
+        "w_shape": list(w_shape),
+        "multiply_adds": x_shape[0] * w_shape[0] * math.prod(out_hw) * math.prod(w_shape[1:]),
         "seed_loop": seed_seconds,
         "convlib": convlib_seconds,
         "torch": float(np.median(times["torch"])),
         "speedup": seed_seconds / convlib_seconds,
         "torch_speedup": seed_seconds / float(np.median(times["torch"])),
+    }
+
+
+def bench_spin(peers: Peers, repeats: int = 9) -> dict[str, Any]:
+    """PyTorch on the first suite layer, timed settled and right after a NumPy matrix product.
+
+    Shows why the blocks of :func:`time_interleaved` start with untimed calls:
+    OpenBLAS's idle threads spin for a while after the product, on the cores
+    PyTorch's threads need.
+    """
+    name, _, x_shape, w_shape, stride, padding, groups = SUITE[0]
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape, dtype=np.float32)
+    w = rng.standard_normal(w_shape, dtype=np.float32)
+    run = peers.torch_conv(x, w, stride, padding, groups)
+    a = rng.standard_normal((1024, 1024), dtype=np.float32)
+    settled, after = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        while time.perf_counter() - start < SETTLE:
+            run()
+        start = time.perf_counter()
+        run()
+        settled.append(time.perf_counter() - start)
+        a @ a
+        start = time.perf_counter()
+        run()
+        after.append(time.perf_counter() - start)
+    return {
+        "name": name,
+        "settled": float(np.median(settled)),
+        "after_matmul": float(np.median(after)),
+        "slowdown": float(np.median(after) / np.median(settled)),
     }
 
 
@@ -373,6 +520,7 @@ def machine_info(threads: int) -> dict[str, Any]:
                 "OPENBLAS_NUM_THREADS",
                 "CONVLIB_NUM_THREADS",
                 "OMP_WAIT_POLICY",
+                "OPENBLAS_CORETYPE",
             )
         },
     }
@@ -392,6 +540,14 @@ def machine_info(threads: int) -> dict[str, Any]:
         import tensorflow as tf
 
         info["tensorflow"] = tf.__version__
+    except ImportError:
+        pass
+    try:  # the kernels OpenBLAS runs (OPENBLAS_CORETYPE can force older ones)
+        from threadpoolctl import threadpool_info
+
+        for pool in threadpool_info():
+            if pool.get("internal_api") == "openblas":
+                info["blas_architecture"] = pool.get("architecture")
     except ImportError:
         pass
     config = np.show_config(mode="dicts") if hasattr(np, "show_config") else None
@@ -429,9 +585,18 @@ def summarize(run: dict[str, Any]) -> dict[str, Any]:
     checks.append(
         ("largest float32 error / max |output|", worst_error, "<= 1e-4", worst_error <= 1e-4)
     )
+    # Each floor as a ratio to torch: the best ratio that method could reach on the layer.
+    floor_ratios = {
+        layer["name"]: {
+            floor: seconds / layer["median"]["torch"]
+            for floor, seconds in layer.get("floors", {}).items()
+        }
+        for layer in layers
+    }
     return {
         "geometric_mean": gm,
         "checks": [{"target": t, "value": v, "bound": b, "met": bool(m)} for t, v, b, m in checks],
+        "floor_ratios": floor_ratios,
     }
 
 
@@ -441,7 +606,8 @@ def summarize(run: dict[str, Any]) -> dict[str, Any]:
 def print_table(run: dict[str, Any]) -> None:
     sgemm = run["sgemm_gflops"]
     print(
-        f"\nNumPy float32 matmul (2048^3): {sgemm:.0f} GFLOP/s, {run['machine']['threads']} "
+        f"\nNumPy float32 matmul (2048^3): {sgemm:.0f} GFLOP/s "
+        f"({run['machine'].get('blas_architecture', '?')} kernels), {run['machine']['threads']} "
         f"threads, load average {run['machine'].get('load_average')}"
     )
     header = (
@@ -462,12 +628,27 @@ def print_table(run: dict[str, Any]) -> None:
         if others:
             text = ", ".join(f"{m} {v / med['torch']:.2f}" for m, v in others.items())
             print(f"{'':36s}   other methods (ratio): {text}")
+        layer_floors = run["summary"]["floor_ratios"].get(layer["name"], {})
+        if layer_floors and layer["kind"] != "dense":
+            text = ", ".join(f"{f} {r:.2f}" for f, r in layer_floors.items())
+            print(f"{'':36s}   floors (ratio): {text}")
     if run.get("seed"):
         seed = run["seed"]
         print(
             f"\n{seed['name']}: seed loop {seed['seed_loop']:.2f} s, convlib "
             f"{seed['convlib'] * 1e3:.2f} ms -> {seed['speedup']:.0f}x faster "
             f"(torch: {seed['torch'] * 1e3:.2f} ms, {seed['seed_loop'] / seed['torch']:.0f}x)"
+        )
+        needed = 2 * seed["multiply_adds"] * 1000 / seed["seed_loop"] / 1e9
+        print(
+            f"1000x faster would take {needed:.0f} GFLOP/s ({needed / sgemm:.1f}x NumPy's matmul)"
+        )
+    if run.get("spin"):
+        spin = run["spin"]
+        print(
+            f"torch on {spin['name']}: {spin['settled'] * 1e3:.2f} ms settled, "
+            f"{spin['after_matmul'] * 1e3:.2f} ms right after a NumPy matmul "
+            f"({spin['slowdown']:.2f}x)"
         )
     if run.get("sweep"):
         print(f"\nsingle-channel {SWEEP_IMAGE}x{SWEEP_IMAGE} image, times in ms:")
@@ -507,7 +688,7 @@ def compare(path_a: str, path_b: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=2, help="threads for every peer")
-    parser.add_argument("--repeats", type=int, default=9, help="interleaved rounds per layer")
+    parser.add_argument("--repeats", type=int, default=12, help="timed calls per peer and layer")
     parser.add_argument("--name", default=None, help="results/<name>.json (default: a timestamp)")
     parser.add_argument("--only", default=None, help="only layers whose name contains this")
     parser.add_argument("--no-tf", action="store_true", help="do not time TensorFlow")
@@ -522,6 +703,7 @@ def main(argv: list[str] | None = None) -> int:
         compare(*args.compare)
         return 0
 
+    settle_malloc()
     peers = Peers(args.threads, use_tf=not args.no_tf)
     suite = [layer for layer in SUITE if args.only is None or args.only in layer[0]]
     run: dict[str, Any] = {"machine": machine_info(args.threads), "layers": []}
@@ -532,9 +714,14 @@ def main(argv: list[str] | None = None) -> int:
         run["layers"].append(bench_layer(layer, peers, args.repeats, args.every_method))
         sgemm_times += time_interleaved({"mm": mm}, 3)["mm"]
     run["sgemm_gflops"] = 2 * 2048**3 / float(np.median(sgemm_times or [math.inf])) / 1e9
+    for layer in run["layers"]:  # a dense layer's direct operations at NumPy's matmul speed
+        if layer["groups"] == 1:
+            layer["floors"]["matmul"] = 2 * layer["multiply_adds"] / (run["sgemm_gflops"] * 1e9)
     if not args.no_seed and args.only is None:
         print("seed loop ...", file=sys.stderr, flush=True)
         run["seed"] = bench_seed(peers)
+    if args.only is None:
+        run["spin"] = bench_spin(peers)
     if not args.no_sweep and args.only is None:
         print("kernel sweep ...", file=sys.stderr, flush=True)
         run["sweep"] = bench_sweep(peers, args.repeats)
