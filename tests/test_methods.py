@@ -277,8 +277,15 @@ def test_counts_are_the_operation_counts():
     direct = 2 * 4 * 10 * 10 * 8 * 9
     assert counts["gemm"].blas_multiply_adds == direct
     # F(2x2, 3x3): 16 products per 2x2 outputs instead of 36; F(4x4, 3x3): 36 per 16 (+ overhang).
-    assert counts["winograd"].blas_multiply_adds == direct * 16 / 36
-    assert counts["winograd4"].blas_multiply_adds == 2 * 9 * 36 * 4 * 8
+    # Plus the transforms, each a product with a Kronecker matrix: t*t per value of V (input
+    # tiles), of Y (output tiles) and t*t * 9 per filter for U.
+    for name, m, tiles, products in (
+        ("winograd", 2, 2 * 5 * 5, direct * 16 / 36),
+        ("winograd4", 4, 2 * 3 * 3, 2 * 9 * 36 * 4 * 8),
+    ):
+        t = m + 2
+        transforms = tiles * t * t * (t * t * 8) + tiles * m * m * (t * t * 4) + t * t * 9 * 4 * 8
+        assert counts[name].blas_multiply_adds == products + transforms
     assert counts["depthwise"].reason is not None and counts["depthwise"].cost == np.inf
 
 

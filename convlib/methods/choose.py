@@ -197,15 +197,25 @@ def _method_costs(
         # Images are processed in blocks (WINOGRAD_BLOCK_BYTES of V); each block reads all of U.
         per_image = t * t * c_in * (tiles // n) * item
         blocks_w = math.ceil(n / max(1, min(n, WINOGRAD_BLOCK_BYTES // max(per_image, 1))))
+        # t*t products of (c_out_g, c_in_g) @ (c_in_g, tiles): few tiles, narrow products
+        products = float(tile_elements * c_out * c_in_g)
+        product_efficiency = _efficiency(c_in_g, min(c_out_g, tiles))
+        # the transforms, each one product with a Kronecker matrix of t*t (or 9) columns
+        transforms = float(
+            tile_elements * t * t * c_in
+            + tiles * m * m * t * t * c_out
+            + t * t * 9 * c_out * c_in_g
+        )
+        transform_efficiency = t * t / (t * t + GEMM_HALF_K)  # long rows: only K limits them
         costs[name] = _cost(
-            blas=float(tile_elements * c_out * c_in_g),
-            # t*t products of (c_out_g, c_in_g) @ (c_in_g, tiles): few tiles, narrow products
-            efficiency=_efficiency(c_in_g, min(c_out_g, tiles)),
-            # gather + two transform stages in; two stages + scatter out; U made, then read
-            elements=3.0 * tile_elements * c_in
-            + (2.0 * tile_elements + tiles * m * m) * c_out
-            + (2.0 + blocks_w) * t * t * c_out * c_in_g,
-            calls=groups + 25 * blocks_w,
+            blas=products + transforms,
+            efficiency=(products + transforms)
+            / (products / product_efficiency + transforms / transform_efficiency),
+            # gather + transform in; transform + scatter out; U made, then read per block
+            elements=2.0 * tile_elements * c_in
+            + (tile_elements + 2.0 * tiles * m * m) * c_out
+            + (1.0 + blocks_w) * t * t * c_out * c_in_g,
+            calls=groups + 8 * blocks_w,
             extra_bytes=t * t * (c_out * c_in_g + tiles * (c_in + c_out)) * item,
         )
 

@@ -20,7 +20,6 @@ F(4x4, 3x3), whose larger transform entries (up to 8) cost some accuracy.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -93,36 +92,24 @@ def winograd_supports(
     return None
 
 
-def _transform(matrix: np.ndarray, block: np.ndarray, slot: str) -> np.ndarray:
-    """``matrix @ block @ matrix.T`` on the first two axes of ``block``, as two products.
-
-    ``block`` is ``(t, t, *rest)``; the result is ``(r, r, *rest)`` for a
-    ``(r, t)`` matrix: ``out[i, j] = sum_{p, q} matrix[i, p] block[p, q] matrix[j, q]``.
-    The result lives in the scratch ``slot``.
-    """
-    r, t, rest = matrix.shape[0], block.shape[0], block.shape[2:]
-    size = math.prod(rest)
-    rows = scratch(slot + ".rows", (r, t * size), block.dtype)
-    np.matmul(matrix, block.reshape(t, t * size), out=rows)  # (r, t * rest)
-    out = scratch(slot, (r, r, size), block.dtype)
-    np.matmul(matrix, rows.reshape(r, t, size), out=out)  # (r, r, rest)
-    return out.reshape((r, r) + rest)
-
-
 def _correlate(x: np.ndarray, weight: np.ndarray, groups: int, m: int) -> np.ndarray:
     n, c_in, h, w = x.shape
     c_out, c_in_g = weight.shape[:2]
     c_out_g = c_out // groups
     dtype = np.result_type(x, weight)
-    b_t, g_mat, a_t = (matrix.astype(dtype) for matrix in WINOGRAD_TRANSFORMS[m])
+    # Each 2-D transform P X Q^T of a tile is one product with the Kronecker product:
+    # vec(P X Q^T) = (P kron Q) vec(X). One matrix product per transform, one pass over
+    # memory (two products with P and Q would make two).
+    b_t, g_mat, a_t = (np.kron(mat, mat).astype(dtype) for mat in WINOGRAD_TRANSFORMS[m])
     t = m + 2  # input tile size
     h_out, w_out = h - 2, w - 2
     th, tw = -(-h_out // m), -(-w_out // m)  # tiles per column, per row
     if m * th + 2 > h or m * tw + 2 > w:  # outputs not a multiple of m: zero rows / columns
         x = np.pad(x, ((0, 0), (0, 0), (0, m * th + 2 - h), (0, m * tw + 2 - w)))
 
-    # Kernel transform U = G g G^T for every filter: (t, t, c_out, c_in_g) -> (t*t, groups, ...).
-    u = _transform(g_mat, np.ascontiguousarray(weight.transpose(2, 3, 0, 1)), "winograd.u")
+    # Kernel transform U = G g G^T for every filter: (9, c_out * c_in_g) -> (t*t, groups, ...).
+    u = scratch("winograd.u", (t * t, c_out * c_in_g), dtype)
+    np.matmul(g_mat, weight.reshape(c_out * c_in_g, 9).T, out=u)
     u = u.reshape(t * t, groups, c_out_g, c_in_g)
 
     y = np.empty((n, c_out, m * th, m * tw), dtype=dtype)
@@ -137,8 +124,8 @@ def _correlate(x: np.ndarray, weight: np.ndarray, groups: int, m: int) -> np.nda
         )
         d = scratch("winograd.d", tiles.shape, dtype)
         np.copyto(d, tiles)
-        v = _transform(b_t, d, "winograd.v")  # V = B^T d B
-        v = v.reshape(t * t, c_in, nb * th * tw)
+        v = scratch("winograd.v", (t * t, c_in, nb * th * tw), dtype)
+        np.matmul(b_t, d.reshape(t * t, -1), out=v.reshape(t * t, -1))  # V = B^T d B
         prod = scratch("winograd.m", (t * t, c_out, nb * th * tw), dtype)
         for g in range(groups):  # one GEMM per tile element: M[xi] = U[xi] @ V[xi]
             np.matmul(
@@ -146,9 +133,11 @@ def _correlate(x: np.ndarray, weight: np.ndarray, groups: int, m: int) -> np.nda
                 v[:, g * c_in_g : (g + 1) * c_in_g],  # (t*t, c_in_g, tiles)
                 out=prod[:, g * c_out_g : (g + 1) * c_out_g],
             )
-        out = _transform(a_t, prod.reshape(t, t, c_out, nb, th, tw), "winograd.y")  # Y = A^T M A
+        out = scratch("winograd.y", (m * m, c_out * nb * th * tw), dtype)
+        np.matmul(a_t, prod.reshape(t * t, -1), out=out)  # Y = A^T M A
         # (m, m, c_out, nb, th, tw) -> (nb, c_out, th, m, tw, m): tile rows, then rows within
-        y[n0 : n0 + nb] = out.transpose(3, 2, 4, 0, 5, 1).reshape(nb, c_out, m * th, m * tw)
+        out = out.reshape(m, m, c_out, nb, th, tw).transpose(3, 2, 4, 0, 5, 1)
+        np.copyto(y[n0 : n0 + nb].reshape(nb, c_out, th, m, tw, m), out)
     return y[:, :, :h_out, :w_out]
 
 
@@ -179,10 +168,12 @@ _DOC = """Cross-correlate an already padded input with a 3x3 kernel by Winograd 
     With ``T = n * ceil((h - 2) / {m}) * ceil((w - 2) / {m})`` tiles:
     ``{tt} * T * c_out * c_in / groups`` multiply-adds in BLAS ({ratio} times fewer
     than the direct method when {m} divides the output size; tiles that overhang
-    the output add the rest), plus the transforms, as small matrix products:
-    about ``2 * {tt} * {t}`` multiply-adds per tile and input channel (``B^T d
-    B``), ``2 * {tt} * {m}`` per tile and output channel (``A^T M A``) and ``{kt}``
-    per filter (``G g G^T``).
+    the output add the rest), plus the transforms, each one matrix product with
+    a Kronecker matrix (``vec(P X Q^T) = (P kron Q) vec(X)``): ``{tt} * {tt}``
+    multiply-adds per tile and input channel (``B^T d B``), ``{mm} * {tt}`` per
+    tile and output channel (``A^T M A``) and ``{tt} * 9`` per filter (``G g
+    G^T``). That is more multiply-adds than two small products per transform,
+    but one pass over memory instead of two.
 
     Extra memory (scratch, reused between calls): ``U``, ``{tt} * c_out * c_in /
     groups`` values; and, for one block of images at a time, ``V`` and ``M``,
@@ -217,5 +208,5 @@ def correlate_winograd4(
     return _correlate(x, weight, groups, 4)
 
 
-correlate_winograd.__doc__ = _DOC.format(m=2, mm=4, t=4, tt=16, ratio=2.25, kt=16 * 3 + 16 * 3)
-correlate_winograd4.__doc__ = _DOC.format(m=4, mm=16, t=6, tt=36, ratio=4, kt=18 * 3 + 36 * 3)
+correlate_winograd.__doc__ = _DOC.format(m=2, mm=4, tt=16, ratio=2.25)
+correlate_winograd4.__doc__ = _DOC.format(m=4, mm=16, tt=36, ratio=4)
