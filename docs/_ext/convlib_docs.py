@@ -8,6 +8,10 @@
   fallback there, so the notebook runs without MyST-NB, and data files the
   page reads from the repository (``Path("../../x.json").read_text()``) are
   embedded as strings, so the notebook runs in an empty folder.
+* A page that reads such data files is re-read when they change, and its cached
+  execution is not reused: a hidden cell holding a hash of the files' contents
+  is appended to the page before MyST-NB sees it (MyST-NB keys its cache on the
+  code of the cells, not on what they read).
 * Matplotlib's jshtml animation player links Font Awesome from a CDN; the
   link is removed (the theme ships the icons), so animated pages load nothing
   from outside the site.
@@ -25,6 +29,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -80,6 +85,24 @@ def _embed_data_files(code: str, folder: Path) -> str:
         return f"(\n    {compact!r}  # {match.group(1)}, embedded in this download\n)"
 
     return READ_DATA_FILE.sub(embed, code)
+
+
+def _track_data_files(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Make a page depend on the repository data files its cells read (see the module notes)."""
+    text = source[0]
+    folder = Path(app.env.doc2path(docname)).parent
+    paths = sorted({(folder / name).resolve() for name in READ_DATA_FILE.findall(text)})
+    paths = [path for path in paths if path.is_file()]
+    if not paths:
+        return
+    digest = hashlib.sha256()
+    for path in paths:
+        app.env.note_dependency(str(path))
+        digest.update(path.read_bytes())
+    source[0] = text + (
+        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+        f"# the data files this page reads, by content: {digest.hexdigest()[:16]}\n```\n"
+    )
 
 
 def _write_notebook(app: Sphinx, pagename: str, source: Path) -> str:
@@ -165,6 +188,7 @@ def _drop_animation_cdn_link() -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     _drop_animation_cdn_link()
     app.connect("builder-inited", _check_api_index)
+    app.connect("source-read", _track_data_files)
     app.connect("html-page-context", _page_context)
     app.connect("missing-reference", _public_alias)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
