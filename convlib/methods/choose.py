@@ -215,7 +215,7 @@ def _method_costs(
             elements=2.0 * tile_elements * c_in
             + (tile_elements + 2.0 * tiles * m * m) * c_out
             + (1.0 + blocks_w) * t * t * c_out * c_in_g,
-            calls=groups + 8 * blocks_w,
+            calls=12 + blocks_w * (13 + groups),  # setup; per block: gather, transforms, scatter
             extra_bytes=t * t * (c_out * c_in_g + tiles * (c_in + c_out)) * item,
         )
 
