@@ -296,7 +296,12 @@ def floor_functions(x, w, padding: int, groups: int, threads: int) -> dict[str, 
     import scipy.fft
 
     from convlib.methods._threads import run_blocks
-    from convlib.methods.fft import _kernel_spectra, fft_shape, kernel_spectra_by_products
+    from convlib.methods.fft import (
+        _kernel_spectra,
+        fft_shape,
+        kernel_spectra_by_products,
+        spectrum_shape,
+    )
 
     n, c_in = x.shape[:2]
     c_out = w.shape[0]
@@ -304,7 +309,7 @@ def floor_functions(x, w, padding: int, groups: int, threads: int) -> dict[str, 
     padded = np.pad(x, pads)
     shape = fft_shape(padded.shape[2:])
     out_hw = tuple(s - k + 1 for s, k in zip(padded.shape[2:], w.shape[2:]))
-    out_spectra = np.zeros((n, c_out, shape[0], shape[1] // 2 + 1), dtype=np.complex64)
+    out_spectra = np.zeros((n, c_out) + spectrum_shape(shape), dtype=np.complex64)
 
     def transforms(workers: int) -> Callable[[], Any]:
         def run():

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .depthwise import DEPTHWISE_BLOCK_BYTES, depthwise_supports
-from .fft import fft_shape, fft_supports, kernel_spectra_multiply_adds
+from .fft import fft_shape, fft_supports, kernel_spectra_multiply_adds, spectrum_shape
 from .gemm import IM2COL_BUFFER_BYTES
 from .winograd import WINOGRAD_BLOCK_BYTES, winograd_supports
 
@@ -243,7 +243,7 @@ def _method_costs(
     if reason is None:
         shape = fft_shape(spatial)
         points = math.prod(shape)
-        freqs = points // shape[-1] * (shape[-1] // 2 + 1)
+        freqs = math.prod(spectrum_shape(shape))
         log_points = points * math.log2(max(points, 2))
         complex_macs = float(n * c_out * c_in_g * freqs)
         if c_in_g == 1:
@@ -271,7 +271,7 @@ def _method_costs(
                 # transposed back for the inverse transforms (read, write).
                 elements=6.0 * (n * c_in + n * c_out) * freqs
                 + 4.0 * c_out * c_in_g * freqs
-                + 6.0 * math.prod(kernel[:-1]) * (shape[-1] // 2 + 1) * c_out * c_in_g,
+                + 6.0 * math.prod(kernel[:-1]) * spectrum_shape(shape)[-1] * c_out * c_in_g,
                 fft=(n * c_in + n * c_out) * log_points,
                 calls=30 + 6 * groups + groups * freqs / 20,
                 extra_bytes=2 * item * freqs * (n * c_in + c_out * c_in_g + n * c_out),

@@ -39,6 +39,7 @@ __all__ = [
     "fft_supports",
     "kernel_spectra_by_products",
     "kernel_spectra_multiply_adds",
+    "spectrum_shape",
 ]
 
 #: Bound, in bytes, of the kernel spectra (and of the output spectra) of one block
@@ -56,6 +57,11 @@ def fft_supports(dtype: np.dtype) -> str | None:
 def fft_shape(spatial: Sequence[int]) -> tuple[int, ...]:
     """The transform size per axis: the next size at least ``spatial`` that ``scipy.fft`` likes."""
     return tuple(scipy.fft.next_fast_len(int(size), real=True) for size in spatial)
+
+
+def spectrum_shape(shape: Sequence[int]) -> tuple[int, ...]:
+    """The frequencies per axis of ``rfftn`` over ``shape``: the last axis keeps ``L // 2 + 1``."""
+    return tuple(shape[:-1]) + (shape[-1] // 2 + 1,)
 
 
 def _kernel_spectra(weight: np.ndarray, shape: Sequence[int], workers: int) -> np.ndarray:
@@ -116,7 +122,7 @@ def kernel_spectra_by_products(
     """
     nd = len(shape)
     kernel = weight.shape[2:]
-    freq = tuple(shape[:-1]) + (shape[-1] // 2 + 1,)
+    freq = spectrum_shape(shape)
     complex_dtype = np.result_type(weight.dtype, np.complex64)
     matrices = [
         np.exp(2j * np.pi * np.outer(np.arange(f), np.arange(k) * d) / size)
@@ -149,7 +155,7 @@ def kernel_spectra_multiply_adds(kernel: Sequence[int], shape: Sequence[int], ch
     real products) on the last axis, complex (four) on the others.
     """
     nd = len(shape)
-    freq = tuple(shape[:-1]) + (shape[-1] // 2 + 1,)
+    freq = spectrum_shape(shape)
     total = 0
     for j in range(nd):
         lead = math.prod(kernel[:j])
