@@ -74,12 +74,18 @@ except ImportError:  # outside the site's build: nothing to glue into
 READ_DATA_FILE = re.compile(r'Path\("([^"]+\.json)"\)\.read_text\(\)')
 
 
+def _data_file(folder: Path, name: str) -> Path | None:
+    """The repository file a page in ``folder`` reads as ``Path(name)``, or None."""
+    path = (folder / name).resolve()
+    return path if path.is_file() else None
+
+
 def _embed_data_files(code: str, folder: Path) -> str:
     """Replace reads of JSON files next to the page's source by the files' contents."""
 
     def embed(match: re.Match[str]) -> str:
-        path = (folder / match.group(1)).resolve()
-        if not path.is_file():
+        path = _data_file(folder, match.group(1))
+        if path is None:
             return match.group(0)  # not a repository file: leave the reader's code alone
         compact = json.dumps(json.loads(path.read_text(encoding="utf-8")), separators=(",", ":"))
         return f"(\n    {compact!r}  # {match.group(1)}, embedded in this download\n)"
@@ -91,8 +97,8 @@ def _track_data_files(app: Sphinx, docname: str, source: list[str]) -> None:
     """Make a page depend on the repository data files its cells read (see the module notes)."""
     text = source[0]
     folder = Path(app.env.doc2path(docname)).parent
-    paths = sorted({(folder / name).resolve() for name in READ_DATA_FILE.findall(text)})
-    paths = [path for path in paths if path.is_file()]
+    found = (_data_file(folder, name) for name in READ_DATA_FILE.findall(text))
+    paths = sorted({path for path in found if path is not None})
     if not paths:
         return
     digest = hashlib.sha256()
