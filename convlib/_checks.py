@@ -8,18 +8,26 @@ about what, what was expected and what was given, e.g.
 
 from __future__ import annotations
 
+import math
 import numbers
+import os
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "ConvMemoryError",
     "as_array",
     "as_numeric_array",
+    "check_bias",
+    "check_bool",
     "check_choice",
+    "check_fits",
+    "check_groups",
     "check_int",
     "int_tuple",
+    "memory_limit",
     "result_dtype",
 ]
 
@@ -50,12 +58,14 @@ def as_numeric_array(
     ndim: int | tuple[int, ...] | None = None,
     shape_hint: str = "",
     allow_complex: bool = False,
+    batch_axis: int | None = None,
 ) -> np.ndarray:
     """Convert an array-like to a non-empty real (or complex) NumPy array.
 
     Raises TypeError for non-numeric data (strings, objects, booleans) and
     ValueError for ragged nested lists, a wrong number of dimensions or an
-    empty array.
+    empty array. With ``batch_axis``, that axis alone may have length 0 (an
+    empty batch, which gives an empty result, as in PyTorch).
     """
     array = as_array(value, func, name)
     kinds = "iuf" + ("c" if allow_complex else "")
@@ -75,7 +85,12 @@ def as_numeric_array(
                 f"got {array.ndim} dimensions with shape {array.shape}"
             )
     if array.size == 0:
-        raise ValueError(f"{func}: {name} must not be empty, got shape {array.shape}")
+        others = [size for axis, size in enumerate(array.shape) if axis != batch_axis]
+        if batch_axis is None or array.ndim == 0 or 0 in others:
+            why = ""
+            if batch_axis is not None:
+                why = " (only the batch axis may be empty: there is nothing to convolve)"
+            raise ValueError(f"{func}: {name} must not be empty{why}, got shape {array.shape}")
     return array
 
 
@@ -131,6 +146,94 @@ def int_tuple(
             )
         return tuple(check_int(v, func, name, minimum=minimum) for v in items)
     return (check_int(value, func, name, minimum=minimum),) * n
+
+
+def check_bool(value: Any, func: str, name: str) -> bool:
+    """Check that ``value`` is True or False (a Python or NumPy bool)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{func}: {name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_groups(
+    groups: int,
+    c_in: int,
+    c_out: int | None,
+    func: str,
+    *,
+    out_axis: str = "",
+    names: tuple[str, str] = ("the input channels c_in", "the output channels c_out"),
+) -> None:
+    """Check that ``groups`` divides the input channels (and the output channels, if given).
+
+    ``names`` say what the two counts are called in the caller's parameters.
+    """
+    if c_in % groups:
+        raise ValueError(f"{func}: groups={groups} must divide {names[0]}={c_in}")
+    if c_out is not None and c_out % groups:
+        where = f" ({out_axis})" if out_axis else ""
+        raise ValueError(f"{func}: groups={groups} must divide {names[1]}={c_out}{where}")
+
+
+def check_bias(bias: Any, c_out: int, func: str) -> np.ndarray | None:
+    """None, or a numeric array of shape ``(c_out,)``: one value per output channel."""
+    if bias is None:
+        return None
+    bias = as_numeric_array(bias, func, "bias", ndim=1, shape_hint="(C_out,)")
+    if bias.shape[0] != c_out:
+        raise ValueError(
+            f"{func}: bias must have one value per output channel (c_out={c_out}), "
+            f"got shape {bias.shape}"
+        )
+    return bias
+
+
+class ConvMemoryError(MemoryError, ValueError):
+    """A request whose arrays cannot fit in memory, refused before anything is allocated.
+
+    Both a MemoryError and a ValueError, so that either ``except`` catches it.
+    """
+
+
+def memory_limit() -> int:
+    """Bytes one call may allocate: ``CONVLIB_MAX_BYTES`` if set, else the machine's memory.
+
+    A request larger than the machine's physical memory can never succeed; on a
+    system that overcommits memory, trying can get the process killed instead of
+    raising, so convlib refuses it up front.
+    """
+    value = os.environ.get("CONVLIB_MAX_BYTES")
+    if value:
+        return int(float(value))
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # not a POSIX system: no limit known
+        return 2**62
+
+
+def _gib(nbytes: float) -> str:
+    return f"{nbytes / 2**30:.1f} GiB"
+
+
+def check_fits(func: str, arrays: Sequence[tuple[str, Sequence[int], Any]], cause: str) -> None:
+    """Refuse, before allocating, arrays whose total size exceeds :func:`memory_limit`.
+
+    ``arrays`` lists ``(what, shape, dtype)`` of the arrays a call will allocate;
+    ``cause`` names the parameter(s) that made them large, for the message.
+    """
+    sizes = [
+        (what, math.prod(shape) * np.dtype(dtype).itemsize, shape) for what, shape, dtype in arrays
+    ]
+    total = sum(nbytes for _, nbytes, _ in sizes)
+    limit = memory_limit()
+    if total <= limit:
+        return
+    what, nbytes, shape = max(sizes, key=lambda item: item[1])
+    raise ConvMemoryError(
+        f"{func}: {cause} needs {_gib(total)}, more than the {_gib(limit)} of memory "
+        f"available (the largest array, {what} of shape {tuple(shape)}, is {_gib(nbytes)}); "
+        f"set CONVLIB_MAX_BYTES to change the limit"
+    )
 
 
 def check_choice(value: Any, choices: Sequence[str], func: str, name: str) -> str:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from ._checks import check_int
+from ._checks import check_bool, check_int
 from .padding import normalize_padding
 
 __all__ = ["conv_output_size", "conv_transpose_output_size"]
@@ -74,15 +72,58 @@ def conv_output_size(
     kernel_size = check_int(kernel_size, func, "kernel_size", minimum=1)
     stride = check_int(stride, func, "stride", minimum=1)
     dilation = check_int(dilation, func, "dilation", minimum=1)
-    if not isinstance(ceil_mode, (bool, np.bool_)):
-        raise TypeError(f"{func}: ceil_mode must be True or False, got {ceil_mode!r}")
-    ceil_mode = bool(ceil_mode)
+    ceil_mode = check_bool(ceil_mode, func, "ceil_mode")
     if isinstance(padding, (list, tuple)) and len(padding) == 2:
         padding = (padding,)  # one axis given as a (before, after) pair
     ((before, after),) = normalize_padding(
         padding, (in_size,), (kernel_size,), (stride,), (dilation,), func=func
     )
     return _output_length(in_size, kernel_size, stride, (before, after), dilation, ceil_mode, func)
+
+
+def output_length(
+    in_size: int,
+    kernel_size: int,
+    stride: int,
+    pads: tuple[int, int],
+    dilation: int,
+    ceil_mode: bool = False,
+) -> int:
+    """The output-length formula itself, for arguments already checked to fit.
+
+    Every function of convlib that needs a convolution's (or pooling's) output
+    length computes it here; :func:`check_window_fits` checks the arguments first.
+    """
+    before, after = pads
+    span = in_size + before + after - (dilation * (kernel_size - 1) + 1)
+    if ceil_mode:
+        out = -(-span // stride) + 1
+        # PyTorch drops a last window that starts in the padding after the input.
+        if (out - 1) * stride >= in_size + before:
+            out -= 1
+        return out
+    return span // stride + 1
+
+
+def check_window_fits(
+    in_size: int,
+    kernel_size: int,
+    pads: tuple[int, int],
+    dilation: int,
+    func: str,
+    axis_name: str = "",
+) -> None:
+    """Raise ValueError if the dilated kernel is longer than the padded input."""
+    before, after = pads
+    padded = in_size + before + after
+    k_eff = dilation * (kernel_size - 1) + 1
+    if k_eff > padded:
+        where = f" along {axis_name}" if axis_name else ""
+        raise ValueError(
+            f"{func}: the dilated kernel{where} spans {k_eff} elements "
+            f"(dilation={dilation} * (kernel_size={kernel_size} - 1) + 1), more than the "
+            f"padded input's {padded} (in_size={in_size} + padding {before}+{after})"
+        )
 
 
 def _output_length(
@@ -95,25 +136,24 @@ def _output_length(
     func: str,
     axis_name: str = "",
 ) -> int:
-    """The formula itself, for already checked arguments."""
+    """:func:`check_window_fits`, then :func:`output_length`."""
+    check_window_fits(in_size, kernel_size, pads, dilation, func, axis_name)
+    return output_length(in_size, kernel_size, stride, pads, dilation, ceil_mode)
+
+
+def transpose_output_length(
+    in_size: int,
+    kernel_size: int,
+    stride: int,
+    pads: tuple[int, int],
+    output_padding: int,
+    dilation: int,
+) -> int:
+    """The transposed convolution's output-length formula (PyTorch's), unchecked."""
     before, after = pads
-    padded = in_size + before + after
-    k_eff = dilation * (kernel_size - 1) + 1
-    if k_eff > padded:
-        where = f" along {axis_name}" if axis_name else ""
-        raise ValueError(
-            f"{func}: the dilated kernel{where} spans {k_eff} elements "
-            f"(dilation={dilation} * (kernel_size={kernel_size} - 1) + 1), more than the "
-            f"padded input's {padded} (in_size={in_size} + padding {before}+{after})"
-        )
-    span = padded - k_eff
-    if ceil_mode:
-        out = -(-span // stride) + 1
-        # PyTorch drops a last window that starts in the padding after the input.
-        if (out - 1) * stride >= in_size + before:
-            out -= 1
-        return out
-    return span // stride + 1
+    return (
+        (in_size - 1) * stride - before - after + dilation * (kernel_size - 1) + output_padding + 1
+    )
 
 
 def conv_transpose_output_size(
@@ -172,8 +212,8 @@ def conv_transpose_output_size(
         padding, (in_size,), (kernel_size,), (stride,), (dilation,), func=func, allow_strings=()
     )
     check_output_padding(output_padding, stride, dilation, func)
-    out = (
-        (in_size - 1) * stride - before - after + dilation * (kernel_size - 1) + output_padding + 1
+    out = transpose_output_length(
+        in_size, kernel_size, stride, (before, after), output_padding, dilation
     )
     if out < 1:
         raise ValueError(

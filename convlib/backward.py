@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_numeric_array, result_dtype
-from .conv import check_conv_args, correlate
+from ._checks import as_numeric_array, check_choice, result_dtype
+from .conv import METHOD_NAMES
+from .geometry import ConvGeometry, TransposeGeometry, conv_geometry
 from .layouts import convert_layout
-from .padding import pad_spatial
+from .methods.dispatch import check_method, correlate
 from .transposed import transpose_correlate
 
 __all__ = ["conv2d_backward"]
@@ -35,6 +36,7 @@ def conv2d_backward(
     dilation: Any = 1,
     groups: int = 1,
     data_format: str = "NCHW",
+    method: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of :func:`~convlib.conv2d` with respect to its input, weight and bias.
 
@@ -60,6 +62,11 @@ def conv2d_backward(
         The forward pass's settings, as in :func:`~convlib.conv2d`.
     data_format : {"NCHW", "NHWC"}, optional
         Layout of ``x``, ``grad_output`` and ``grad_x``.
+    method : str, optional
+        The algorithm of the correlations that compute the input and weight
+        gradients, as in :func:`~convlib.conv2d` (``"auto"``: the cheapest for
+        each); a method that cannot compute one of them is refused, with the
+        reason.
 
     Returns
     -------
@@ -70,8 +77,10 @@ def conv2d_backward(
     Notes
     -----
     Rows and columns of ``x`` that no window reads (when the stride does not
-    divide the span) get a zero gradient. Each gradient costs about as many
-    multiply-adds as the forward pass.
+    divide the span) get a zero gradient. The input and weight gradients each
+    cost as many multiply-adds as the forward pass (the input gradient's
+    scatter skips the zeros a stride would spread); the bias gradient is one
+    sum over ``grad_output``.
 
     Examples
     --------
@@ -96,53 +105,69 @@ def conv2d_backward(
            [-1, -2, -2, -1]])
     """
     func = "conv2d_backward"
-    x, w, _, s = check_conv_args(
+    x, w, _, geometry = conv_geometry(
         func, 2, x, weight, None, stride, padding, dilation, groups, data_format, None
     )
-    data_format = s["data_format"]
+    data_format = geometry.data_format
     grad = as_numeric_array(
-        grad_output, func, "grad_output", ndim=4, shape_hint=f"({', '.join(data_format)})"
+        grad_output,
+        func,
+        "grad_output",
+        ndim=4,
+        shape_hint=f"({', '.join(data_format)})",
+        batch_axis=0,
     )
-    n, c_in = x.shape[:2]
-    c_out = w.shape[0]
-    expected = convert_layout(np.empty((n, c_out) + s["out"], dtype=np.int8), "NCHW", data_format)
-    if grad.shape != expected.shape:
+    expected = tuple(geometry.y_shape["NCHW".index(letter)] for letter in data_format)
+    if grad.shape != expected:
         raise ValueError(
-            f"{func}: grad_output must have the forward output's shape {expected.shape} "
+            f"{func}: grad_output must have the forward output's shape {expected} "
             f"in {data_format!r}, got {grad.shape}"
         )
+    method = check_choice(method, METHOD_NAMES, func, "method")
     compute, returned = result_dtype(func, x, w, grad)
     x = x.astype(compute, copy=False)
     w = w.astype(compute, copy=False)
     g = convert_layout(grad, data_format, "NCHW").astype(compute, copy=False)
-    stride, pads, dilation, groups = s["stride"], s["pads"], s["dilation"], s["groups"]
-    kernel = w.shape[2:]
+    n, c_in, c_out, groups = geometry.n, geometry.c_in, geometry.c_out, geometry.groups
+    c_in_g, c_out_g = geometry.c_in_g, geometry.c_out_g
+    kernel, stride, dilation, pads = (
+        geometry.kernel, geometry.stride, geometry.dilation, geometry.pads
+    )  # fmt: skip
 
     # dL/dx: transposed convolution; output_padding restores rows no window reached.
     extra = tuple(
         size - ((o - 1) * st + d * (k - 1) + 1 - before - after)
         for size, o, st, d, k, (before, after) in zip(
-            x.shape[2:], s["out"], stride, dilation, kernel, pads
+            geometry.spatial, geometry.out, stride, dilation, kernel, pads
         )
     )
-    grad_x = transpose_correlate(g, w, stride, pads, extra, dilation, groups)
+    backward = TransposeGeometry(
+        n=n, c_in=c_out, c_out=c_in, groups=groups, spatial=geometry.out, kernel=kernel,
+        stride=stride, dilation=dilation, pads=pads, output_padding=extra, dtype=compute,
+    )  # fmt: skip
+    grad_x = transpose_correlate(g, w, backward, method, func, "the input gradient")
 
     # dL/dw: correlate the padded input with g; the batch is the summed-over axis,
     # the groups become channel groups: (c_in_g, groups * n, H, W) with kernels
-    # (groups * c_out_g, n, h_out, w_out).
-    c_in_g, c_out_g = c_in // groups, c_out // groups
-    x_pad = pad_spatial(x, pads)
-    inputs = x_pad.reshape((n, groups, c_in_g) + x_pad.shape[2:]).transpose(2, 1, 0, 3, 4)
-    inputs = inputs.reshape((c_in_g, groups * n) + x_pad.shape[2:])
+    # (groups * c_out_g, n, h_out, w_out); stride and dilation swap roles.
+    inputs = x.reshape((n, groups, c_in_g) + x.shape[2:]).transpose(2, 1, 0, 3, 4)
+    inputs = inputs.reshape((c_in_g, groups * n) + x.shape[2:])
     kernels = g.reshape((n, groups, c_out_g) + g.shape[2:]).transpose(1, 2, 0, 3, 4)
     kernels = kernels.reshape((groups * c_out_g, n) + g.shape[2:])
-    r = correlate(inputs, kernels, dilation, ((0, 0), (0, 0)), stride, groups)
-    r = r[:, :, : kernel[0], : kernel[1]]  # (c_in_g, groups * c_out_g, kh, kw)
-    grad_w = r.reshape((c_in_g, c_out) + kernel).swapaxes(0, 1)  # (c_out, c_in_g, kh, kw)
+    if n == 0:  # no image, no gradient
+        grad_w = np.zeros((c_out, c_in_g) + kernel, dtype=compute)
+    else:
+        weights = ConvGeometry.of_arrays(
+            inputs, kernels, stride=dilation, pads=pads, dilation=stride, groups=groups
+        )
+        check_method(func, method, weights, "the weight gradient")
+        r = correlate(inputs, kernels, weights, method)
+        r = r[:, :, : kernel[0], : kernel[1]]  # (c_in_g, groups * c_out_g, kh, kw)
+        grad_w = r.reshape((c_in_g, c_out) + kernel).swapaxes(0, 1)  # (c_out, c_in_g, kh, kw)
 
     grad_b = g.sum(axis=(0, 2, 3))
     grad_x = convert_layout(grad_x.astype(returned, copy=False), "NCHW", data_format)
-    grad_w = convert_layout(grad_w.astype(returned, copy=False), "OIHW", s["kernel_format"])
+    grad_w = convert_layout(grad_w.astype(returned, copy=False), "OIHW", geometry.kernel_format)
     return (
         np.ascontiguousarray(grad_x),
         np.ascontiguousarray(grad_w),

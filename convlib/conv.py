@@ -6,135 +6,53 @@ algorithm from :mod:`convlib.methods` on channels-first arrays.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ._checks import as_numeric_array, check_choice, check_int, int_tuple, result_dtype
-from .arithmetic import _output_length
-from .layouts import convert_layout, data_format_for, kernel_format_for
-from .methods import ALL_METHODS
-from .methods.choose import _choose, method_supports
-from .padding import normalize_padding, pad_spatial, padded_shape
+from ._checks import check_choice, result_dtype
+from .geometry import ConvGeometry, conv_geometry
+from .layouts import DATA_FORMATS, KERNEL_FORMATS, convert_layout
+from .methods.dispatch import check_method, correlate
+from .methods.registry import REGISTRY
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 
-METHOD_NAMES = ("auto", *ALL_METHODS)
-_SPATIAL_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+METHOD_NAMES = ("auto", *REGISTRY)
 
 
-def _choose_method(
-    x_shape: tuple[int, ...],
-    w_shape: tuple[int, ...],
-    stride: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
-    dtype: np.dtype,
-) -> str:
-    """The algorithm ``method="auto"`` runs on a padded input: the cheapest in the cost model.
+def finish(y: np.ndarray, bias: np.ndarray | None, geometry: Any, returned: np.dtype) -> np.ndarray:
+    """Add the bias, cast to the returned dtype, and lay the result out as the caller's data.
 
-    See :func:`convlib.choose_conv_method`, which exposes the model's counts.
+    ``y`` is channels first in the compute dtype; ``geometry`` is the call's
+    :class:`~convlib.geometry.ConvGeometry` or
+    :class:`~convlib.geometry.TransposeGeometry` (its ``data_format``).
     """
-    return _choose(x_shape, w_shape, tuple(stride), tuple(dilation), groups, dtype)[0]
+    if bias is not None:
+        y += bias.astype(y.dtype, copy=False).reshape((-1,) + (1,) * (y.ndim - 2))
+    first = DATA_FORMATS[y.ndim - 2][0]
+    y = convert_layout(y.astype(returned, copy=False), first, geometry.data_format)
+    return np.ascontiguousarray(y)
 
 
-def correlate(
+def run_conv(
+    func: str,
     x: np.ndarray,
     weight: np.ndarray,
-    stride: Sequence[int],
-    pads: Sequence[tuple[int, int]],
-    dilation: Sequence[int],
-    groups: int,
-    method: str = "auto",
+    bias: np.ndarray | None,
+    geometry: ConvGeometry,
+    method: str,
 ) -> np.ndarray:
-    """Pad and cross-correlate channels-first arrays whose arguments are already checked.
-
-    ``x`` is ``(n, c_in, *spatial)``, ``weight`` ``(c_out, c_in // groups, *kernel)``
-    and ``pads`` one ``(before, after)`` pair per spatial axis. The dtypes must
-    already be the ones to compute in.
-    """
-    stride, dilation = tuple(stride), tuple(dilation)
-    if method == "auto":
-        padded = padded_shape(x.shape, pads)
-        dtype = np.result_type(x, weight)
-        method = _choose_method(padded, weight.shape, stride, dilation, groups, dtype)
-    if method == "fft":  # zero-pads straight into its transform buffer: one copy less
-        return ALL_METHODS[method](x, weight, stride, dilation, groups, pads=pads)
-    x = pad_spatial(x, pads)
-    return ALL_METHODS[method](x, weight, stride, dilation, groups)
-
-
-def check_conv_args(
-    func: str,
-    nd: int,
-    x: Any,
-    weight: Any,
-    bias: Any,
-    stride: Any,
-    padding: Any,
-    dilation: Any,
-    groups: Any,
-    data_format: Any,
-    kernel_format: Any,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict[str, Any]]:
-    """Check a convolution call; return channels-first x, OI... weight, bias and settings."""
-    first, last = {1: ("NCL", "NLC"), 2: ("NCHW", "NHWC"), 3: ("NCDHW", "NDHWC")}[nd]
-    data_format = data_format_for(data_format, nd, func)
-    kernel_format = kernel_format_for(kernel_format, data_format, nd, func)
-    x = as_numeric_array(
-        x, func, "x", ndim=nd + 2, shape_hint=f"({', '.join(data_format)}) for {data_format!r}"
+    """Correlate checked channels-first arrays and finish the result (bias, dtype, layout)."""
+    check_method(func, method, geometry)
+    returned = result_dtype(func, x, weight, bias=bias)[1]
+    y = correlate(
+        x.astype(geometry.dtype, copy=False),
+        weight.astype(geometry.dtype, copy=False),
+        geometry,
+        method,
     )
-    weight = as_numeric_array(
-        weight, func, "weight", ndim=nd + 2, shape_hint=f"({', '.join(kernel_format)})"
-    )
-    stride = int_tuple(stride, nd, func, "stride", minimum=1)
-    dilation = int_tuple(dilation, nd, func, "dilation", minimum=1)
-    groups = check_int(groups, func, "groups", minimum=1)
-
-    x = convert_layout(x, data_format, first)
-    weight = convert_layout(weight, kernel_format, first.replace("N", "O").replace("C", "I"))
-    c_in = x.shape[1]
-    c_out, c_in_per_group = weight.shape[:2]
-    if c_in % groups:
-        raise ValueError(f"{func}: groups={groups} must divide the input channels c_in={c_in}")
-    if c_out % groups:
-        raise ValueError(
-            f"{func}: groups={groups} must divide the output channels c_out={c_out} "
-            f"(the 'O' axis of weight in {kernel_format!r})"
-        )
-    if c_in_per_group * groups != c_in:
-        raise ValueError(
-            f"{func}: weight reads {c_in_per_group} input channels per group (its 'I' axis in "
-            f"{kernel_format!r}), but x has c_in={c_in} channels and groups={groups}, which needs "
-            f"{c_in // groups}"
-        )
-    if bias is not None:
-        bias = as_numeric_array(bias, func, "bias", ndim=1, shape_hint="(C_out,)")
-        if bias.shape[0] != c_out:
-            raise ValueError(
-                f"{func}: bias must have one value per output channel (c_out={c_out}), "
-                f"got shape {bias.shape}"
-            )
-    spatial = x.shape[2:]
-    kernel = weight.shape[2:]
-    pads = normalize_padding(padding, spatial, kernel, stride, dilation, func=func)
-    out = tuple(
-        _output_length(i, k, s, p, d, False, func, axis_name=name)
-        for i, k, s, p, d, name in zip(spatial, kernel, stride, pads, dilation, _SPATIAL_NAMES[nd])
-    )
-    settings = {
-        "stride": stride,
-        "pads": pads,
-        "dilation": dilation,
-        "groups": groups,
-        "data_format": data_format,
-        "kernel_format": kernel_format,
-        "out": out,
-        "first": first,
-        "last": last,
-    }
-    return x, weight, bias, settings
+    return finish(y, bias, geometry, returned)
 
 
 def _conv(
@@ -152,31 +70,11 @@ def _conv(
     method: Any,
 ) -> np.ndarray:
     """Shared body of conv1d, conv2d and conv3d."""
-    x, weight, bias, s = check_conv_args(
+    x, weight, bias, geometry = conv_geometry(
         func, nd, x, weight, bias, stride, padding, dilation, groups, data_format, kernel_format
     )
     method = check_choice(method, METHOD_NAMES, func, "method")
-    compute, returned = result_dtype(func, x, weight, bias=bias)
-    if method != "auto":
-        padded = padded_shape(x.shape, s["pads"])
-        reason = method_supports(
-            method, padded, weight.shape, s["stride"], s["dilation"], s["groups"], compute
-        )
-        if reason is not None:
-            raise ValueError(f"{func}: method={method!r} cannot compute this convolution: {reason}")
-    y = correlate(
-        x.astype(compute, copy=False),
-        weight.astype(compute, copy=False),
-        s["stride"],
-        s["pads"],
-        s["dilation"],
-        s["groups"],
-        method,
-    )
-    if bias is not None:
-        y += bias.astype(compute, copy=False).reshape((-1,) + (1,) * nd)
-    y = convert_layout(y.astype(returned, copy=False), s["first"], s["data_format"])
-    return np.ascontiguousarray(y)
+    return run_conv(func, x, weight, bias, geometry, method)
 
 
 _COMMON_PARAMS = """
@@ -201,19 +99,20 @@ _COMMON_PARAMS = """
         Layout of ``weight``. None means ``{kernel_default_first!r}`` with
         ``{data_default_first!r}`` (PyTorch) and ``{kernel_default_last!r}`` with
         ``{data_default_last!r}`` (TensorFlow).
-    method : {{"auto", "loop", "gemm", "shifted", "fft", "winograd", "winograd4", "depthwise"}}, \
-        optional
-        Algorithm (:mod:`convlib.methods`): ``"loop"`` is the readable reference
-        (one loop iteration per output value), ``"gemm"`` gathers windows into
-        a matrix and multiplies (im2col), ``"shifted"`` sums one matrix product
-        per kernel tap, ``"fft"`` multiplies Fourier transforms, ``"winograd"``
-        and ``"winograd4"`` are Winograd's F(2x2, 3x3) and F(4x4, 3x3) (3x3
-        kernels, stride 1, dilation 1), ``"depthwise"`` handles ``groups ==
-        C_in``. ``"auto"`` picks the cheapest by the cost model of
-        :func:`~convlib.choose_conv_method`. All give the same result up to
-        float rounding (about 1e-5 of the largest output in float32 for
-        ``"winograd4"``, less for the others); integers stay exact, and
-        ``"fft"`` and Winograd, which round, refuse them."""
+    method : {method_names}, optional
+        Algorithm (:mod:`convlib.methods`); ``"auto"`` picks the cheapest by the
+        cost model of :func:`~convlib.choose_conv_method`:
+
+{method_list}
+
+        All give the same result up to float rounding (about 1e-5 of the
+        largest output in float32 for ``"winograd4"``, less for the others).
+        The exact methods (all but ``"fft"`` and Winograd) compute each product
+        and sum of the formula: integers stay exact, and NaN and inf land
+        where the formula puts them. ``"fft"`` and Winograd round, refuse
+        integers, and mix every value of a tile or image: one NaN or inf in
+        their input makes NaN of many outputs; ``"auto"`` does not pick them
+        for such input."""
 
 
 def conv2d(
@@ -259,8 +158,10 @@ def conv2d(
 
     Notes
     -----
-    ``N * C_out * H_out * W_out * (C_in / groups) * kh * kw`` multiply-adds,
-    whatever the method.
+    The formula has ``N * C_out * H_out * W_out * (C_in / groups) * kh * kw``
+    multiply-adds; the direct methods do that many, FFT and Winograd fewer
+    multiplications (see :func:`~convlib.choose_conv_method` for each
+    method's counts).
 
     Examples
     --------
@@ -387,9 +288,10 @@ def conv3d(
 
 
 def _fill_docstring(function: Any, nd: int) -> None:
-    from .layouts import DATA_FORMATS, KERNEL_FORMATS
-
     data_formats, kernel_formats = DATA_FORMATS[nd], KERNEL_FORMATS[nd]
+    method_list = "\n".join(
+        f"        * ``{name!r}``: {record.summary}" for name, record in REGISTRY.items()
+    )
     common = _COMMON_PARAMS.format(
         data_formats="{" + ", ".join(map(repr, data_formats)) + "}",
         kernel_formats="{" + ", ".join(map(repr, kernel_formats)) + "}",
@@ -397,6 +299,8 @@ def _fill_docstring(function: Any, nd: int) -> None:
         kernel_default_last=kernel_formats[1],
         data_default_first=data_formats[0],
         data_default_last=data_formats[1],
+        method_names="{" + ", ".join(map(repr, METHOD_NAMES)) + "}",
+        method_list=method_list,
     ).strip("\n")
     function.__doc__ = function.__doc__.replace("    {common}", common)
 

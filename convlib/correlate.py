@@ -6,8 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_numeric_array, check_choice
-from .conv import correlate as _correlate
+from ._checks import as_numeric_array, check_choice, check_fits
+from .arithmetic import output_length
+from .geometry import ConvGeometry
+from .methods.dispatch import correlate
 
 __all__ = ["convolve2d", "correlate2d"]
 
@@ -58,14 +60,20 @@ def _correlate2d(
         else:  # "same": centred on in1; the odd element falls differently with the flip
             before = k // 2 if flip else (k - 1) // 2
             pads.append((before, k - 1 - before))
+    padded = tuple(size + before + after for size, (before, after) in zip(in1.shape, pads))
+    result = tuple(output_length(i, k, 1, p, 1) for i, k, p in zip(in1.shape, in2.shape, pads))
+    check_fits(
+        func,
+        [("the padded in1", padded, dtype), ("the result", result, dtype)],
+        f"mode={mode!r} with in1 of shape {in1.shape} and in2 of shape {in2.shape}",
+    )
     image = in1.astype(dtype, copy=False)
     if boundary == "fill":
         image = np.pad(image, pads, mode="constant", constant_values=fillvalue)
     else:
         image = np.pad(image, pads, mode=_NP_PAD_MODES[boundary])  # type: ignore[call-overload]
-    out = _correlate(
-        image[None, None], kernel.astype(dtype)[None, None], (1, 1), ((0, 0), (0, 0)), (1, 1), 1
-    )[0, 0]
+    image, kernel = image[None, None], kernel.astype(dtype)[None, None]
+    out = correlate(image, kernel, ConvGeometry.of_arrays(image, kernel))[0, 0]
     if swapped and not flip:
         out = out[::-1, ::-1]
     return np.ascontiguousarray(out.astype(returned, copy=False))

@@ -5,9 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-import numpy as np
-
-from ._checks import check_int, int_tuple
+from ._checks import check_bool, check_groups, check_int, int_tuple
 from .arithmetic import _output_length
 from .padding import normalize_padding
 
@@ -93,12 +91,8 @@ def conv_cost(
     dilations = int_tuple(dilation, nd, func, "dilation", minimum=1)
     groups = check_int(groups, func, "groups", minimum=1)
     batch_size = check_int(batch_size, func, "batch_size", minimum=1)
-    if not isinstance(bias, (bool, np.bool_)):
-        raise TypeError(f"{func}: bias must be True or False, got {bias!r}")
-    if c_in % groups or c_out % groups:
-        raise ValueError(
-            f"{func}: groups={groups} must divide in_channels={c_in} and out_channels={c_out}"
-        )
+    bias = check_bool(bias, func, "bias")
+    check_groups(groups, c_in, c_out, func, names=("in_channels", "out_channels"))
     pads = normalize_padding(padding, sizes, kernel, strides, dilations, func=func)
     out = tuple(
         _output_length(i, k, s, p, d, False, func)

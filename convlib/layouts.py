@@ -76,6 +76,21 @@ def convert_layout(array: Any, src: str, dst: str) -> np.ndarray:
     return np.transpose(array, [src.index(letter) for letter in dst])
 
 
+def channels_first(nd: int) -> str:
+    """The channels-first data layout for ``nd`` spatial axes: NCL, NCHW or NCDHW."""
+    return DATA_FORMATS[nd][0]
+
+
+def kernel_first(nd: int) -> str:
+    """The output-channels-first kernel layout: OIL, OIHW or OIDHW."""
+    return KERNEL_FORMATS[nd][0]
+
+
+def spatial_names(nd: int) -> str:
+    """The letters of the spatial axes: "L", "HW" or "DHW"."""
+    return DATA_FORMATS[nd][0][2:]
+
+
 def data_format_for(data_format: Any, nd: int, func: str) -> str:
     """Check a data_format for ``nd`` spatial axes; ``NCW``/``NWC`` alias ``NCL``/``NLC``."""
     if nd == 1 and data_format in ("NCW", "NWC"):

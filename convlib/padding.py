@@ -1,9 +1,13 @@
-"""Padding, normalised once.
+"""Padding, normalised once; and zeros spread between elements.
 
 Every public function accepts padding in the forms frameworks use (an int, one
 int per axis, explicit ``(before, after)`` pairs, or the strings ``"valid"``,
 ``"same"`` and ``"full"``) and turns it, here and only here, into one explicit
 ``(before, after)`` pair per spatial axis.
+
+Zeros *between* elements are the other half of the same bookkeeping:
+:func:`dilate` spreads an array out, as a dilated kernel spreads its taps and
+a transposed convolution its input.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 
 from ._checks import check_int, int_tuple
 
-__all__ = ["normalize_padding", "pad_spatial", "padded_shape", "same_padding"]
+__all__ = ["dilate", "normalize_padding", "pad_spatial", "padded_shape", "same_padding"]
 
 PADDING_STRINGS = ("valid", "same", "full")
 
@@ -173,3 +177,28 @@ def padded_shape(shape: Sequence[int], pads: Sequence[tuple[int, int]]) -> tuple
     return tuple(shape[:lead]) + tuple(
         size + before + after for size, (before, after) in zip(shape[lead:], pads)
     )
+
+
+def dilate(x: np.ndarray, factors: Sequence[int]) -> np.ndarray:
+    """Insert ``factor - 1`` zeros between neighbouring elements of the trailing axes.
+
+    One factor per trailing axis; an axis of length ``L`` becomes ``(L - 1) * f + 1``
+    long, with ``x``'s values at every ``f``-th position. A dilated kernel is its
+    taps dilated; a strided transposed convolution correlates its dilated input.
+    Returns ``x`` itself when every factor is 1.
+
+    Examples
+    --------
+    >>> dilate(np.array([1, 2, 3]), (2,))
+    array([1, 0, 2, 0, 3])
+    >>> dilate(np.ones((2, 2), dtype=int), (1, 3))
+    array([[1, 0, 0, 1],
+           [1, 0, 0, 1]])
+    """
+    if all(f == 1 for f in factors):
+        return x
+    lead = x.ndim - len(factors)
+    shape = x.shape[:lead] + tuple((s - 1) * f + 1 for s, f in zip(x.shape[lead:], factors))
+    spread = np.zeros(shape, dtype=x.dtype)
+    spread[(slice(None),) * lead + tuple(slice(None, None, f) for f in factors)] = x
+    return spread

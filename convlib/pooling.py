@@ -6,11 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_numeric_array, int_tuple
-from .arithmetic import _output_length
-from .layouts import convert_layout, data_format_for
+from ._checks import as_numeric_array, check_bool, int_tuple
+from .arithmetic import check_window_fits
+from .geometry import ConvGeometry, check_geometry_fits, describe_padding
+from .layouts import convert_layout, data_format_for, spatial_names
 from .padding import normalize_padding, pad_spatial
-from .windows import sliding_windows
+from .windows import window_view
 
 __all__ = ["avg_pool2d", "max_pool2d"]
 
@@ -24,18 +25,22 @@ def _pool_setup(
     dilation: Any,
     ceil_mode: Any,
     data_format: Any,
-) -> tuple[np.ndarray, dict[str, Any]]:
-    """Check a pooling call; return the NCHW input and the per-axis settings."""
+) -> tuple[np.ndarray, ConvGeometry]:
+    """Check a pooling call; return the NCHW input and the pooling's geometry.
+
+    Pooling reads the windows a depthwise convolution reads: the geometry has
+    ``c_out == c_in == groups``.
+    """
     data_format = data_format_for(data_format, 2, func)
-    x = as_numeric_array(x, func, "x", ndim=4, shape_hint=f"({', '.join(data_format)})")
+    x = as_numeric_array(
+        x, func, "x", ndim=4, shape_hint=f"({', '.join(data_format)})", batch_axis=0
+    )
     kernel = int_tuple(kernel_size, 2, func, "kernel_size", minimum=1)
     stride = kernel if stride is None else int_tuple(stride, 2, func, "stride", minimum=1)
     dilation = int_tuple(dilation, 2, func, "dilation", minimum=1)
-    if not isinstance(ceil_mode, (bool, np.bool_)):
-        raise TypeError(f"{func}: ceil_mode must be True or False, got {ceil_mode!r}")
+    ceil_mode = check_bool(ceil_mode, func, "ceil_mode")
     x = convert_layout(x, data_format, "NCHW")
-    tf_padding = isinstance(padding, str)
-    if tf_padding and ceil_mode:
+    if isinstance(padding, str) and ceil_mode:
         raise ValueError(
             f"{func}: ceil_mode=True goes with integer padding (PyTorch), "
             f"not with padding={padding!r} (TensorFlow)"
@@ -43,7 +48,7 @@ def _pool_setup(
     pads = normalize_padding(
         padding, x.shape[2:], kernel, stride, dilation, func=func, allow_strings=("valid", "same")
     )
-    if not tf_padding:
+    if not isinstance(padding, str):
         # PyTorch's rule, on the undilated kernel: padding <= kernel_size // 2.
         for k, (before, after) in zip(kernel, pads):
             if max(before, after) > k // 2:
@@ -51,25 +56,21 @@ def _pool_setup(
                     f"{func}: padding must be at most half the kernel size "
                     f"({k // 2} for kernel_size={k}), got padding {max(before, after)}"
                 )
-    out = tuple(
-        _output_length(i, k, s, p, d, bool(ceil_mode), func, axis_name=name)
-        for i, k, s, p, d, name in zip(x.shape[2:], kernel, stride, pads, dilation, ("H", "W"))
-    )
-    # ceil_mode: windows may run past the padded input; extend it (the overhang is not counted).
-    overhang = tuple(
-        max((o - 1) * s + d * (k - 1) + 1 - (i + before + after), 0)
-        for o, s, d, k, i, (before, after) in zip(out, stride, dilation, kernel, x.shape[2:], pads)
-    )
-    settings = {
-        "kernel": kernel,
-        "stride": stride,
-        "dilation": dilation,
-        "pads": pads,
-        "overhang": overhang,
-        "tf_padding": tf_padding,
-        "data_format": data_format,
-    }
-    return x, settings
+    for i, k, p, d, name in zip(x.shape[2:], kernel, pads, dilation, spatial_names(2)):
+        check_window_fits(i, k, p, d, func, axis_name=name)
+    n, c = x.shape[:2]
+    geometry = ConvGeometry(
+        n=n, c_in=c, c_out=c, groups=c, spatial=x.shape[2:], kernel=kernel, stride=stride,
+        dilation=dilation, pads=pads, dtype=x.dtype, ceil_mode=ceil_mode,
+        data_format=data_format,
+    )  # fmt: skip
+    check_geometry_fits(func, geometry, describe_padding(padding, dilation))
+    return x, geometry
+
+
+def _with_overhang(geometry: ConvGeometry) -> tuple[tuple[int, int], ...]:
+    """The padding, extended after by what ``ceil_mode`` windows read past it."""
+    return tuple((b, a + e) for (b, a), e in zip(geometry.pads, geometry.overhang))
 
 
 def max_pool2d(
@@ -127,15 +128,15 @@ def max_pool2d(
     (1, 1, 3, 3)
     """
     func = "max_pool2d"
-    x, s = _pool_setup(func, x, kernel_size, stride, padding, dilation, ceil_mode, data_format)
+    x, g = _pool_setup(func, x, kernel_size, stride, padding, dilation, ceil_mode, data_format)
     if x.dtype.kind == "f":
         low: float = -np.inf
     else:
         low = np.iinfo(x.dtype).min
-    pads = tuple((b, a + extra) for (b, a), extra in zip(s["pads"], s["overhang"]))
-    windows = sliding_windows(pad_spatial(x, pads, low), s["kernel"], s["stride"], s["dilation"])
-    y = windows.max(axis=(-2, -1))  # (n, c, h_out, w_out)
-    return np.ascontiguousarray(convert_layout(y, "NCHW", s["data_format"]))
+    padded = pad_spatial(x, _with_overhang(g), low)
+    windows = window_view(padded, g.kernel, g.stride, g.dilation)  # (n, c, *out, *kernel)
+    y = windows.max(axis=(-2, -1))  # (n, c, h_out, w_out); a NaN wins its window
+    return np.ascontiguousarray(convert_layout(y, "NCHW", g.data_format))
 
 
 def avg_pool2d(
@@ -198,25 +199,22 @@ def avg_pool2d(
            [1., 1., 1.]])
     """
     func = "avg_pool2d"
-    if not isinstance(count_include_pad, (bool, np.bool_)):
-        raise TypeError(
-            f"{func}: count_include_pad must be True or False, got {count_include_pad!r}"
-        )
-    x, s = _pool_setup(func, x, kernel_size, stride, padding, 1, ceil_mode, data_format)
+    count_include_pad = check_bool(count_include_pad, func, "count_include_pad")
+    x, g = _pool_setup(func, x, kernel_size, stride, padding, 1, ceil_mode, data_format)
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
     elif x.dtype == np.float16:
         x = x.astype(np.float32)
-    pads = tuple((b, a + extra) for (b, a), extra in zip(s["pads"], s["overhang"]))
-    window_args = (s["kernel"], s["stride"], s["dilation"])
-    sums = sliding_windows(pad_spatial(x, pads), *window_args).sum(axis=(-2, -1))
+    pads = _with_overhang(g)
+    window_args = (g.kernel, g.stride, g.dilation)
+    sums = window_view(pad_spatial(x, pads), *window_args).sum(axis=(-2, -1))
     # The divisor: pool a mask that is 1 where a cell counts.
     counted = np.ones(x.shape[2:], dtype=x.dtype)
-    if count_include_pad and not s["tf_padding"]:
-        counted = pad_spatial(counted, s["pads"], 1)
-        counted = pad_spatial(counted, [(0, extra) for extra in s["overhang"]], 0)
+    if count_include_pad and not isinstance(padding, str):
+        counted = pad_spatial(counted, g.pads, 1)
+        counted = pad_spatial(counted, [(0, extra) for extra in g.overhang], 0)
     else:
         counted = pad_spatial(counted, pads, 0)
-    divisor = sliding_windows(counted, *window_args).sum(axis=(-2, -1))  # (h_out, w_out)
+    divisor = window_view(counted, *window_args).sum(axis=(-2, -1))  # (h_out, w_out)
     y = sums / divisor
-    return np.ascontiguousarray(convert_layout(y, "NCHW", s["data_format"]))
+    return np.ascontiguousarray(convert_layout(y, "NCHW", g.data_format))

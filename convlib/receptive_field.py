@@ -81,16 +81,14 @@ class Layer:
     def pads(self, in_size: int | None) -> tuple[int, int]:
         """The ``(before, after)`` padding, for an input of ``in_size`` (needed for "same")."""
         if self.padding == "same":
-            if self.stride == 1:
-                total = self.effective_kernel_size - 1
-                return total // 2, total - total // 2
-            if in_size is None:
+            if in_size is None and self.stride != 1:
                 raise ValueError(
                     f"receptive_field: layer {self.name or self!r} has padding='same' with "
                     f"stride={self.stride}; its padding depends on the input size, so pass "
                     "input_size=..."
                 )
-            return same_padding(in_size, self.kernel_size, self.stride, self.dilation)
+            # With stride 1 the padding does not depend on the input size.
+            return same_padding(in_size or 1, self.kernel_size, self.stride, self.dilation)
         padding = (self.padding,) if isinstance(self.padding, (list, tuple)) else self.padding
         ((before, after),) = normalize_padding(
             padding,
@@ -266,16 +264,8 @@ def _from_torch(model: Any, axis: int | None) -> Iterable[Layer]:
         if isinstance(module, nn.Sequential) or kind in _TORCH_POINTWISE:
             continue
         if isinstance(module, nn.modules.conv._ConvNd) and not module.transposed:
-            padding: Any = module.padding
-            if isinstance(padding, str):
-                if padding == "same":
-                    k = _pick(module.kernel_size, axis, name)
-                    d = _pick(module.dilation, axis, name)
-                    total = d * (k - 1)  # PyTorch puts the odd element after, like TensorFlow
-                    padding = (total // 2, total - total // 2)
-                else:
-                    padding = 0
-            else:
+            padding: Any = module.padding  # "same" and "valid" mean what they mean for Layer
+            if not isinstance(padding, str):
                 padding = _pick(padding, axis, name)
             yield Layer(
                 _pick(module.kernel_size, axis, name),

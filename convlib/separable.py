@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_numeric_array, int_tuple
-from .arithmetic import _output_length
-from .conv import conv2d
+from ._checks import as_numeric_array, check_bias, check_fits, result_dtype
+from .conv import finish
+from .geometry import ConvGeometry, conv_geometry
 from .layouts import data_format_for
-from .padding import normalize_padding
+from .methods.dispatch import correlate
 
 __all__ = ["separable_conv2d"]
 
@@ -78,20 +78,19 @@ def separable_conv2d(
            [12., 18., 18., 18., 12.]])
     """
     func = "separable_conv2d"
-    # Every check happens here, so that errors name separable_conv2d and its parameters
-    # rather than the conv2d calls below.
+    # The checks that name separable_conv2d's own parameters come first; the depthwise
+    # step's geometry is then that of a groups=C convolution whose weight is depthwise.
     data_format = data_format_for(data_format, 2, func)
-    x_arr = as_numeric_array(x, func, "x", ndim=4, shape_hint="(N, C, H, W) or (N, H, W, C)")
+    x_arr = as_numeric_array(
+        x, func, "x", ndim=4, shape_hint="(N, C, H, W) or (N, H, W, C)", batch_axis=0
+    )
     depthwise = as_numeric_array(
         depthwise, func, "depthwise", ndim=4, shape_hint="(C*m, 1, kh, kw)"
     )
     pointwise = as_numeric_array(
         pointwise, func, "pointwise", ndim=4, shape_hint="(C_out, C*m, 1, 1)"
     )
-    strides = int_tuple(stride, 2, func, "stride", minimum=1)
-    dilations = int_tuple(dilation, 2, func, "dilation", minimum=1)
-    channels = x_arr.shape[1] if data_format == "NCHW" else x_arr.shape[3]
-    spatial = x_arr.shape[2:] if data_format == "NCHW" else x_arr.shape[1:3]
+    channels = x_arr.shape[data_format.index("C")]
     if depthwise.shape[1] != 1 or depthwise.shape[0] % channels:
         raise ValueError(
             f"{func}: depthwise must have shape (C*m, 1, kh, kw) with C={channels} input "
@@ -102,25 +101,24 @@ def separable_conv2d(
             f"{func}: pointwise must have shape (C_out, C*m={depthwise.shape[0]}, 1, 1), "
             f"got {pointwise.shape}"
         )
-    if bias is not None:
-        bias = as_numeric_array(bias, func, "bias", ndim=1, shape_hint="(C_out,)")
-        if bias.shape[0] != pointwise.shape[0]:
-            raise ValueError(
-                f"{func}: bias must have one value per output channel "
-                f"(C_out={pointwise.shape[0]}), got shape {bias.shape}"
-            )
-    kernel = depthwise.shape[2:]
-    pads = normalize_padding(padding, spatial, kernel, strides, dilations, func=func)
-    for i, k, s, p, d, name in zip(spatial, kernel, strides, pads, dilations, ("H", "W")):
-        _output_length(i, k, s, p, d, False, func, axis_name=name)
-    hidden = conv2d(
-        x_arr,
-        depthwise,
-        stride=strides,
-        padding=pads,
-        dilation=dilations,
-        groups=channels,
-        data_format=data_format,
-        kernel_format="OIHW",
+    bias = check_bias(bias, pointwise.shape[0], func)
+    x_cf, dw, _, spatial = conv_geometry(
+        func, 2, x_arr, depthwise, None, stride, padding, dilation, channels, data_format,
+        "OIHW",
+    )  # fmt: skip
+
+    # 1. depthwise: channels-first, in the depthwise step's dtype (as conv2d would return it)
+    hidden = correlate(
+        x_cf.astype(spatial.dtype, copy=False), dw.astype(spatial.dtype, copy=False), spatial
     )
-    return conv2d(hidden, pointwise, bias, data_format=data_format, kernel_format="OIHW")
+    hidden = hidden.astype(result_dtype(func, x_cf, dw)[1], copy=False)
+    # 2. pointwise: a 1x1 convolution of the hidden channels, still channels first
+    compute, returned = result_dtype(func, hidden, pointwise, bias=bias)
+    mixing = ConvGeometry(
+        n=spatial.n, c_in=spatial.c_out, c_out=pointwise.shape[0], groups=1,
+        spatial=spatial.out, kernel=(1, 1), stride=(1, 1), dilation=(1, 1),
+        pads=((0, 0), (0, 0)), dtype=compute, data_format=data_format,
+    )  # fmt: skip
+    check_fits(func, [("the output", mixing.y_shape, compute)], "pointwise's C_out")
+    y = correlate(hidden.astype(compute, copy=False), pointwise.astype(compute, copy=False), mixing)
+    return finish(y, bias, mixing, returned)

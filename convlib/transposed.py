@@ -11,65 +11,98 @@ scatters each input value's contribution instead
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ._checks import as_numeric_array, check_int, int_tuple, result_dtype
+from ._checks import (
+    as_numeric_array,
+    check_bias,
+    check_choice,
+    check_fits,
+    check_groups,
+    check_int,
+    int_tuple,
+    result_dtype,
+)
 from .arithmetic import check_output_padding
-from .conv import correlate
-from .layouts import convert_layout, data_format_for
-from .methods.scatter import transpose_scatter
-from .padding import normalize_padding
+from .conv import finish
+from .geometry import ConvGeometry, TransposeGeometry
+from .layouts import channels_first, convert_layout, data_format_for
+from .methods.dispatch import check_method, correlate
+from .methods.registry import REGISTRY, TRANSPOSE_REGISTRY
+from .padding import dilate, normalize_padding
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
+METHOD_NAMES = ("auto", *TRANSPOSE_REGISTRY, *REGISTRY)
 
-def transpose_correlate(
-    y: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    pads: Sequence[tuple[int, int]],
-    output_padding: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
-) -> np.ndarray:
-    """Transposed convolution of checked channels-first arrays.
 
-    ``y`` is ``(n, c_in, *spatial)`` and ``weight`` ``(c_in, c_out // groups, *kernel)``
-    (PyTorch's transposed layout). Returns ``(n, c_out, *out)`` with
-    ``out = (in - 1) * stride - before - after + dilation * (k - 1) + output_padding + 1``.
+def spread_for_correlation(
+    x: np.ndarray, weight: np.ndarray, geometry: TransposeGeometry
+) -> tuple[np.ndarray, np.ndarray, ConvGeometry]:
+    """The stride-1 correlation a transposed convolution equals: its input, kernel, geometry.
+
+    Spread ``x`` with ``stride - 1`` zeros, pad by ``d (k - 1) - padding`` (crop
+    where that is negative) and ``output_padding`` after; flip the kernel and swap
+    its channel axes, group by group.
     """
-    if any(s > 1 for s in stride):  # skip the zeros: prod(stride) times fewer multiply-adds
-        return transpose_scatter(y, weight, stride, pads, output_padding, dilation, groups)
-    n, c_in = y.shape[:2]
-    kernel = weight.shape[2:]
-    nd = len(kernel)
-    c_in_g, c_out_g = c_in // groups, weight.shape[1]
-
-    # 1. Spread: stride - 1 zeros between neighbouring input elements.
-    spread_shape = tuple((size - 1) * s + 1 for size, s in zip(y.shape[2:], stride))
-    spread = np.zeros((n, c_in) + spread_shape, dtype=y.dtype)
-    spread[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)] = y
-
-    # 2. Pad by d (k - 1) - padding (crop where that is negative), output_padding after.
+    g = geometry
+    spread = dilate(x, g.stride)
     widths = [(0, 0), (0, 0)]
     crop = [slice(None), slice(None)]
     for k, d, (before, after), extra, size in zip(
-        kernel, dilation, pads, output_padding, spread_shape
+        g.kernel, g.dilation, g.pads, g.output_padding, spread.shape[2:]
     ):
         lo, hi = d * (k - 1) - before, d * (k - 1) - after + extra
         widths.append((max(lo, 0), max(hi, 0)))
         crop.append(slice(max(-lo, 0), max(lo, 0) + size + max(hi, 0) - max(-hi, 0)))
     padded = np.pad(spread, widths)[tuple(crop)]
+    # (groups * c_in_g, c_out_g, *k) -> (groups * c_out_g, c_in_g, *k), flipped.
+    flipped = weight[(slice(None), slice(None)) + (slice(None, None, -1),) * g.nd]
+    swapped = flipped.reshape((g.groups, g.c_in_g, g.c_out_g) + g.kernel).swapaxes(1, 2)
+    swapped = swapped.reshape((g.groups * g.c_out_g, g.c_in_g) + g.kernel)
+    correlation = ConvGeometry.of_arrays(padded, swapped, dilation=g.dilation, groups=g.groups)
+    return padded, swapped, correlation
 
-    # 3. Flip the kernel and swap its channel axes, group by group:
-    #    (groups * c_in_g, c_out_g, *k) -> (groups * c_out_g, c_in_g, *k).
-    flipped = weight[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
-    swapped = flipped.reshape((groups, c_in_g, c_out_g) + kernel).swapaxes(1, 2)
-    swapped = swapped.reshape((groups * c_out_g, c_in_g) + kernel)
-    return correlate(padded, swapped, (1,) * nd, ((0, 0),) * nd, dilation, groups)
+
+def _spread_shape(geometry: TransposeGeometry) -> tuple[int, ...]:
+    """The shape of :func:`spread_for_correlation`'s input, without making it."""
+    g = geometry
+    return (g.n, g.c_in) + tuple(o + d * (k - 1) for o, d, k in zip(g.out, g.dilation, g.kernel))
+
+
+def transpose_correlate(
+    x: np.ndarray,
+    weight: np.ndarray,
+    geometry: TransposeGeometry,
+    method: str = "auto",
+    func: str = "conv_transpose",
+    what: str = "the correlation of this transposed convolution",
+) -> np.ndarray:
+    """Transposed convolution of checked channels-first arrays, in the geometry's dtype.
+
+    ``x`` is ``(n, c_in, *spatial)`` and ``weight`` ``(c_in, c_out // groups, *kernel)``
+    (PyTorch's transposed layout). ``method`` is ``"scatter"`` (each input value's
+    contribution added into the output), a correlation method (spread the input
+    with zeros, then correlate by it) or ``"auto"``: scatter when a stride spreads
+    zeros (``prod(stride)`` times fewer multiply-adds), else the correlation.
+    """
+    if geometry.n == 0:
+        return np.zeros(geometry.y_shape, dtype=geometry.dtype)
+    if method == "auto":
+        method = "scatter" if any(s > 1 for s in geometry.stride) else "auto"
+    if method in TRANSPOSE_REGISTRY:
+        return TRANSPOSE_REGISTRY[method].run(x, weight, geometry)
+    padded, swapped, correlation = spread_for_correlation(x, weight, geometry)
+    check_method(func, method, correlation, what)
+    return correlate(padded, swapped, correlation, method)
+
+
+def _transpose_cause(stride: tuple[int, ...], dilation: tuple[int, ...]) -> str:
+    parts = [f"{name}={value}" for name, value in (("stride", stride), ("dilation", dilation))
+             if any(v > 1 for v in value)]  # fmt: skip
+    return " and ".join(parts) or "the input and kernel sizes"
 
 
 def _conv_transpose(
@@ -84,10 +117,12 @@ def _conv_transpose(
     dilation: Any,
     groups: Any,
     data_format: Any,
+    method: Any,
 ) -> np.ndarray:
-    first = {1: "NCL", 2: "NCHW", 3: "NCDHW"}[nd]
     data_format = data_format_for(data_format, nd, func)
-    x = as_numeric_array(x, func, "x", ndim=nd + 2, shape_hint=f"({', '.join(data_format)})")
+    x = as_numeric_array(
+        x, func, "x", ndim=nd + 2, shape_hint=f"({', '.join(data_format)})", batch_axis=0
+    )
     weight = as_numeric_array(
         weight, func, "weight", ndim=nd + 2, shape_hint="(C_in, C_out/groups, *kernel)"
     )
@@ -95,15 +130,14 @@ def _conv_transpose(
     dilation = int_tuple(dilation, nd, func, "dilation", minimum=1)
     output_padding = int_tuple(output_padding, nd, func, "output_padding", minimum=0)
     groups = check_int(groups, func, "groups", minimum=1)
-    x = convert_layout(x, data_format, first)
+    x = convert_layout(x, data_format, channels_first(nd))
     c_in = x.shape[1]
     if weight.shape[0] != c_in:
         raise ValueError(
             f"{func}: weight must have shape (C_in, C_out/groups, *kernel) with C_in={c_in} "
             f"(the channels of x), got weight shape {weight.shape}"
         )
-    if c_in % groups:
-        raise ValueError(f"{func}: groups={groups} must divide the input channels c_in={c_in}")
+    check_groups(groups, c_in, None, func)
     c_out = weight.shape[1] * groups
     kernel = weight.shape[2:]
     pads = normalize_padding(
@@ -119,26 +153,40 @@ def _conv_transpose(
                 f"{func}: padding {before}+{after} removes the whole output of length {full} "
                 f"(input length {size}, kernel_size={k}, stride={s}, dilation={d})"
             )
-    if bias is not None:
-        bias = as_numeric_array(bias, func, "bias", ndim=1, shape_hint="(C_out,)")
-        if bias.shape[0] != c_out:
-            raise ValueError(
-                f"{func}: bias must have one value per output channel (c_out={c_out}), "
-                f"got shape {bias.shape}"
-            )
+    bias = check_bias(bias, c_out, func)
+    method = check_choice(method, METHOD_NAMES, func, "method")
     compute, returned = result_dtype(func, x, weight, bias=bias)
-    y = transpose_correlate(
-        x.astype(compute, copy=False),
-        weight.astype(compute, copy=False),
-        stride,
-        pads,
-        output_padding,
-        dilation,
-        groups,
+    geometry = TransposeGeometry(
+        n=x.shape[0],
+        c_in=c_in,
+        c_out=c_out,
+        groups=groups,
+        spatial=x.shape[2:],
+        kernel=kernel,
+        stride=stride,
+        dilation=dilation,
+        pads=pads,
+        output_padding=output_padding,
+        dtype=compute,
+        data_format=data_format,
     )
-    if bias is not None:
-        y += bias.astype(compute, copy=False).reshape((-1,) + (1,) * nd)
-    return np.ascontiguousarray(convert_layout(y.astype(returned, copy=False), first, data_format))
+    arrays = [("the output", geometry.y_shape, compute)]
+    if method not in TRANSPOSE_REGISTRY and (method != "auto" or all(s == 1 for s in stride)):
+        arrays.append(("the spread input", _spread_shape(geometry), compute))
+    check_fits(func, arrays, _transpose_cause(stride, dilation))
+    y = transpose_correlate(
+        x.astype(compute, copy=False), weight.astype(compute, copy=False), geometry, method, func
+    )
+    return finish(y, bias, geometry, returned)
+
+
+_METHOD_DOC = """    method : {"auto", "scatter", "loop", "einsum", "gemm", ...}, optional
+        ``"scatter"`` adds each input value's contribution, the kernel scaled by
+        it, into the output (``prod(stride)`` times fewer multiply-adds than the
+        alternative); any method of :func:`~convlib.conv2d` computes instead the
+        equal correlation of the input spread with ``stride - 1`` zeros, by that
+        method. ``"auto"``: scatter when the stride is above 1, else the
+        correlation by the cheapest method."""
 
 
 def conv_transpose2d(
@@ -152,6 +200,7 @@ def conv_transpose2d(
     dilation: Any = 1,
     groups: int = 1,
     data_format: str = "NCHW",
+    method: str = "auto",
 ) -> np.ndarray:
     """2-D transposed convolution, as ``torch.nn.functional.conv_transpose2d``.
 
@@ -187,6 +236,7 @@ def conv_transpose2d(
         Independent channel groups.
     data_format : {"NCHW", "NHWC"}, optional
         Layout of ``x`` and of the result.
+    {method}
 
     Returns
     -------
@@ -223,7 +273,7 @@ def conv_transpose2d(
     """
     return _conv_transpose(
         "conv_transpose2d", 2, x, weight, bias, stride, padding, output_padding, dilation,
-        groups, data_format,
+        groups, data_format, method,
     )  # fmt: skip
 
 
@@ -238,6 +288,7 @@ def conv_transpose1d(
     dilation: Any = 1,
     groups: int = 1,
     data_format: str = "NCL",
+    method: str = "auto",
 ) -> np.ndarray:
     """1-D transposed convolution, as ``torch.nn.functional.conv_transpose1d``.
 
@@ -257,6 +308,7 @@ def conv_transpose1d(
         As in :func:`conv_transpose2d`, with one value per axis.
     data_format : {"NCL", "NLC"}, optional
         Layout of ``x`` and of the result.
+    {method}
 
     Returns
     -------
@@ -270,7 +322,7 @@ def conv_transpose1d(
     """
     return _conv_transpose(
         "conv_transpose1d", 1, x, weight, bias, stride, padding, output_padding, dilation,
-        groups, data_format,
+        groups, data_format, method,
     )  # fmt: skip
 
 
@@ -285,6 +337,7 @@ def conv_transpose3d(
     dilation: Any = 1,
     groups: int = 1,
     data_format: str = "NCDHW",
+    method: str = "auto",
 ) -> np.ndarray:
     """3-D transposed convolution, as ``torch.nn.functional.conv_transpose3d``.
 
@@ -300,6 +353,7 @@ def conv_transpose3d(
         As in :func:`conv_transpose2d`, with one value per axis.
     data_format : {"NCDHW", "NDHWC"}, optional
         Layout of ``x`` and of the result.
+    {method}
 
     Returns
     -------
@@ -314,5 +368,9 @@ def conv_transpose3d(
     """
     return _conv_transpose(
         "conv_transpose3d", 3, x, weight, bias, stride, padding, output_padding, dilation,
-        groups, data_format,
+        groups, data_format, method,
     )  # fmt: skip
+
+
+for _function in (conv_transpose1d, conv_transpose2d, conv_transpose3d):
+    _function.__doc__ = (_function.__doc__ or "").replace("    {method}", _METHOD_DOC)

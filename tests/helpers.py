@@ -16,7 +16,25 @@ import convlib.methods
 
 #: Every algorithm registered in convlib.methods, read when the tests are collected, so
 #: a method added to the registry is compared against the loop without editing the tests.
-METHODS = tuple(convlib.methods.METHODS)
+METHODS = tuple(convlib.methods.REGISTRY)
+#: Those that compute the formula's sums one by one: exact for integers, NaN where it is.
+EXACT_METHODS = tuple(name for name, m in convlib.methods.REGISTRY.items() if m.exact)
+
+
+def supporting(x_shape, w_shape, dtype, methods=METHODS, **settings) -> list[str]:
+    """The registered methods that can compute this convolution, asked of the registry.
+
+    ``x_shape`` and ``w_shape`` are channels first (NC..., OI...); ``settings`` are
+    conv2d's stride, padding, dilation and groups.
+    """
+    compute = np.result_type(dtype)
+    if compute.kind in "iu":
+        compute = np.dtype(np.int64)
+    elif compute == np.float16:
+        compute = np.dtype(np.float32)
+    _, counts = convlib.choose_conv_method(x_shape, w_shape, dtype=compute, **settings)
+    return [name for name in methods if counts[name].reason is None]
+
 
 #: The letters of channels-first data and kernel layouts, by number of spatial axes.
 FIRST = {1: "NCL", 2: "NCHW", 3: "NCDHW"}

@@ -134,7 +134,8 @@ CASES = [
     ("conv_cost too large", lambda: convlib.conv_cost(2, 3, 6, 3), ValueError, "conv_cost", "kernel", "3"),
     ("receptive_field too large", lambda: convlib.receptive_field([convlib.Layer(3)], input_size=2), ValueError, "receptive_field", "kernel", "in_size=2"),
     # empty arrays
-    ("conv2d empty batch", lambda: convlib.conv2d(np.ones((0, 2, 5, 5)), W), ValueError, "conv2d", "x", "(0, 2, 5, 5)"),
+    # (an empty batch is accepted, as in PyTorch: tests/test_edges.py)
+    ("conv2d empty channels", lambda: convlib.conv2d(np.ones((1, 0, 5, 5)), W), ValueError, "conv2d", "x", "(1, 0, 5, 5)"),
     ("conv2d empty spatial", lambda: convlib.conv2d(np.ones((1, 2, 0, 5)), W), ValueError, "conv2d", "x", "(1, 2, 0, 5)"),
     ("conv2d empty weight", lambda: convlib.conv2d(X, np.ones((0, 2, 3, 3))), ValueError, "conv2d", "weight", "(0, 2, 3, 3)"),
     ("conv2d empty list", lambda: convlib.conv2d([], W), ValueError, "conv2d", "x", "1 dimensions"),

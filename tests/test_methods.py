@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from helpers import assert_close, random_array, torch_conv
+from helpers import EXACT_METHODS, assert_close, random_array, supporting, torch_conv
 
 import convlib
-from convlib.methods import (
-    ALL_METHODS,
-    METHODS,
-    SPECIALISED_METHODS,
-    choose_conv_method,
-    method_supports,
-)
+from convlib.geometry import ConvGeometry, TransposeGeometry
+from convlib.methods import REGISTRY, choose_conv_method
 
 CONV = {1: convlib.conv1d, 2: convlib.conv2d, 3: convlib.conv3d}
-FAST = [name for name in ALL_METHODS if name != "loop"]
+FAST = [name for name in REGISTRY if name != "loop"]
 
 
 def random_setting(rng, nd, method):
@@ -47,9 +43,9 @@ def random_setting(rng, nd, method):
 
 
 def dtypes_for(method):
-    return (np.float64, np.float32) if method in ("fft", "winograd", "winograd4") else (
-        np.float64, np.float32, np.int64,
-    )  # fmt: skip
+    if REGISTRY[method].exact:
+        return (np.float64, np.float32, np.int64)
+    return (np.float64, np.float32)
 
 
 @pytest.mark.parametrize("method", FAST)
@@ -87,8 +83,7 @@ def test_every_method_matches_torch(rng, method):
         groups = settings.get("groups", 1)
         padding = settings.get("padding", 0)
         pad = padding if isinstance(padding, tuple) else (padding, padding)
-        padded = x_shape[:2] + tuple(s + 2 * p for s, p in zip(x_shape[2:], pad))
-        if method_supports(method, padded, w_shape, stride, dilation, groups, np.float32):
+        if method not in supporting(x_shape, w_shape, np.float32, **settings):
             continue
         for dtype in (np.float32, np.float64):
             x = random_array(rng, x_shape, dtype)
@@ -125,7 +120,7 @@ def test_integers_beyond_float64_stay_exact_with_every_exact_method():
     w = np.full((1, 1, 2, 2), 2**26, dtype=np.int64)
     w[0, 0, 1, 1] = 1
     expected = 3 * 2**52 + 2**26  # not representable in float64
-    for method in ("auto", *METHODS):
+    for method in ("auto", *EXACT_METHODS):
         assert int(convlib.conv2d(x, w, method=method)[0, 0, 0, 0]) == expected
     xd = np.full((1, 2, 3, 3), 2**26, dtype=np.int64)
     wd = np.concatenate([w, w])
@@ -153,7 +148,7 @@ def test_specialised_methods_refuse_what_they_cannot_do(method, kwargs, message)
     with pytest.raises(ValueError, match="correlate_"):
         stride = (kwargs.get("stride", 1),) * 2
         dilation = (kwargs.get("dilation", 1),) * 2
-        SPECIALISED_METHODS[method](x, w, stride, dilation, 1)
+        REGISTRY[method].run(x, w, ConvGeometry.of_arrays(x, w, stride=stride, dilation=dilation))
 
 
 def test_results_do_not_share_scratch_memory(rng):
@@ -248,8 +243,8 @@ def test_auto_skips_transform_methods_on_tiny_inputs(x_shape):
 def test_auto_picks_the_clear_winner(x_shape, w_shape, settings, winner):
     method, counts = choose_conv_method(x_shape, w_shape, **settings)
     assert method == winner
-    assert set(counts) == set(ALL_METHODS)
-    runner_up = min(c.cost for name, c in counts.items() if name not in (winner, "loop"))
+    assert set(counts) == set(REGISTRY)
+    runner_up = min(c.cost for name, c in counts.items() if name != winner and REGISTRY[name].auto)
     assert counts[winner].cost < runner_up
     assert counts["loop"].cost > 10 * counts[winner].cost
 
@@ -264,13 +259,13 @@ def test_integers_never_go_to_rounding_methods(x_shape, w_shape, settings, winne
 
 def test_auto_runs_the_chosen_method(monkeypatch, rng):
     calls = []
-    original = convlib.methods.ALL_METHODS["fft"]
+    original = REGISTRY["fft"]
 
     def spy(*args, **kwargs):
         calls.append("fft")
-        return original(*args, **kwargs)
+        return original.run(*args, **kwargs)
 
-    monkeypatch.setitem(convlib.methods.ALL_METHODS, "fft", spy)
+    monkeypatch.setitem(REGISTRY, "fft", dataclasses.replace(original, run=spy))
     x = random_array(rng, (1, 1, 64, 64), np.float32)
     w = random_array(rng, (1, 1, 21, 21), np.float32)
     assert choose_conv_method(x.shape, w.shape, padding=10)[0] == "fft"
@@ -375,7 +370,12 @@ def test_transposed_scatter_matches_spreading_zeros(rng, nd):
         )  # fmt: skip
         crop = tuple(slice(b, full.shape[2 + i] - a) for i, (b, a) in enumerate(pads))
         expected = full[(slice(None), slice(None)) + crop]
-        got = transpose_scatter(x, w, stride, pads, output_padding, dilation, groups)
+        geometry = TransposeGeometry(
+            n=2, c_in=groups * 2, c_out=groups * 3, groups=groups, spatial=sizes, kernel=kernel,
+            stride=stride, dilation=dilation, pads=pads, output_padding=output_padding,
+            dtype=np.int64,
+        )  # fmt: skip
+        got = transpose_scatter(x, w, geometry)
         np.testing.assert_array_equal(got, expected)
 
 

@@ -23,53 +23,47 @@ processed independently, on a few threads.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
+from ..geometry import ConvGeometry
+from ..padding import pad_spatial
 from ._threads import run_blocks
 from ._workspace import scratch
+from .base import Method, MethodCost, counted
 
-__all__ = ["DEPTHWISE_BLOCK_BYTES", "correlate_depthwise", "depthwise_supports"]
+__all__ = ["DEPTHWISE", "DEPTHWISE_BLOCK_BYTES", "correlate_depthwise", "depthwise_supports"]
 
 #: Target size, in bytes, of the output block one thread accumulates at a time
 #: (with its product buffer and input, about one core's L2 cache).
 DEPTHWISE_BLOCK_BYTES = 2**20
 
 
-def depthwise_supports(x_shape: Sequence[int], w_shape: Sequence[int], groups: int) -> str | None:
+def depthwise_supports(geometry: ConvGeometry) -> str | None:
     """Why the depthwise method cannot run this correlation, or None when it can."""
-    if groups != x_shape[1] or w_shape[1] != 1:
+    if geometry.groups != geometry.c_in or geometry.c_in_g != 1:
         return (
             f"it needs groups == c_in (one input channel per group), "
-            f"got groups={groups}, c_in={x_shape[1]}"
+            f"got groups={geometry.groups}, c_in={geometry.c_in}"
         )
     return None
 
 
-def correlate_depthwise(
-    x: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
-) -> np.ndarray:
-    """Cross-correlate an already padded input channel by channel (``groups == c_in``).
+def correlate_depthwise(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """Cross-correlate channel by channel (``groups == c_in``).
 
     Parameters
     ----------
     x : numpy.ndarray, shape ``(n, c_in, *spatial)``
-        Padded input, channels first.
+        Input, channels first, not yet padded.
     weight : numpy.ndarray, shape ``(c_in * m, 1, *kernel)``
         ``m`` filters per input channel (the depth multiplier), OIHW order.
-    stride, dilation : sequence of int
-        One entry per spatial axis.
-    groups : int
-        Must equal ``c_in``.
+    geometry : ConvGeometry
+        Padding, stride, dilation, the output size; ``groups`` must equal ``c_in``.
 
     Returns
     -------
-    numpy.ndarray, shape ``(n, c_in * m, *out)``
+    numpy.ndarray, shape ``(n, c_in * m, *geometry.out)``
 
     Raises
     ------
@@ -90,19 +84,19 @@ def correlate_depthwise(
     buffer, each of one block (``DEPTHWISE_BLOCK_BYTES``, or one image and
     channel if that is larger).
     """
-    reason = depthwise_supports(x.shape, weight.shape, groups)
+    reason = depthwise_supports(geometry)
     if reason is not None:
         raise ValueError(f"correlate_depthwise: {reason}")
-    n, c_in = x.shape[:2]
-    c_out = weight.shape[0]
+    n, c_in, c_out, nd = geometry.n, geometry.c_in, geometry.c_out, geometry.nd
     mult = c_out // c_in
-    kernel = weight.shape[2:]
-    nd = len(kernel)
-    out = tuple(
-        (size - d * (k - 1) - 1) // s + 1
-        for size, k, s, d in zip(x.shape[2:], kernel, stride, dilation)
+    kernel, stride, dilation, out = (
+        geometry.kernel,
+        geometry.stride,
+        geometry.dilation,
+        geometry.out,
     )
-    dtype = np.result_type(x, weight)
+    dtype = geometry.dtype
+    x = pad_spatial(x, geometry.pads)
     y = np.empty((n, c_in, mult) + out, dtype=dtype)  # the first tap writes every value
     # (c_in, mult, taps) -> (taps, c_in, mult, 1, ..., 1): one filter value per channel and tap
     taps = list(np.ndindex(*kernel))
@@ -174,3 +168,30 @@ def correlate_depthwise(
         for block in blocks:
             accumulate(block)
     return y.reshape((n, c_out) + out)
+
+
+def depthwise_counts(g: ConvGeometry) -> MethodCost:
+    """A multiply pass and an add pass per tap over cache-sized blocks."""
+    item = g.dtype.itemsize
+    y_size = float(g.positions * g.c_out)
+    if all(s == 1 for s in g.stride):  # on the whole padded grid, then the kept part copied
+        grid_points = math.prod(g.padded)
+        passes = 3.0 * g.n * g.c_out * grid_points * g.taps + 2 * y_size
+    else:
+        grid_points, passes = math.prod(g.out), 3.0 * g.macs
+    plane = g.c_out_g * grid_points * item
+    blocks = g.n * max(1.0, g.c_in / max(1.0, DEPTHWISE_BLOCK_BYTES / max(plane, 1)))
+    return counted(
+        elements=passes,
+        calls=2 * g.taps * blocks + 10,
+        extra_bytes=min(DEPTHWISE_BLOCK_BYTES, y_size * item),
+    )
+
+
+DEPTHWISE = Method(
+    name="depthwise",
+    run=correlate_depthwise,
+    counts=depthwise_counts,
+    supports=depthwise_supports,
+    summary="groups == c_in: one multiply-add pass per kernel tap, over cache-sized blocks",
+)

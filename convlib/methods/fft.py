@@ -30,9 +30,13 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.fft
 
+from ..geometry import ConvGeometry
+from ..padding import dilate
 from ._workspace import scratch
+from .base import GEMM_HALF_N, Method, MethodCost, counted, gemm_efficiency
 
 __all__ = [
+    "FFT",
     "FFT_BLOCK_BYTES",
     "correlate_fft",
     "fft_shape",
@@ -47,9 +51,9 @@ __all__ = [
 FFT_BLOCK_BYTES = 64 * 2**20
 
 
-def fft_supports(dtype: np.dtype) -> str | None:
+def fft_supports(geometry: ConvGeometry) -> str | None:
     """Why the FFT method cannot run this correlation, or None when it can."""
-    if np.dtype(dtype).kind != "f":
+    if geometry.dtype.kind != "f":
         return "it rounds (floating-point transforms), so integer inputs would not stay exact"
     return None
 
@@ -164,34 +168,23 @@ def kernel_spectra_multiply_adds(kernel: Sequence[int], shape: Sequence[int], ch
     return total
 
 
-def correlate_fft(
-    x: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
-    *,
-    pads: Sequence[tuple[int, int]] | None = None,
-) -> np.ndarray:
-    """Cross-correlate an already padded input by real FFTs (``scipy.fft``).
+def correlate_fft(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """Cross-correlate by real FFTs (``scipy.fft``).
 
     Parameters
     ----------
     x : numpy.ndarray, shape ``(n, c_in, *spatial)``
-        Padded input, channels first, floating point.
+        Input, channels first, floating point, not yet padded: the padding's
+        zeros are written with ``x`` into the transform's input buffer, which
+        saves a padded copy.
     weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
         Kernel, OIHW order.
-    stride, dilation : sequence of int
-        One entry per spatial axis.
-    groups : int
-        Number of channel groups.
-    pads : sequence of (int, int), optional
-        Zeros still to add before and after each spatial axis of ``x``: they are
-        written with ``x`` into the transform's input buffer, saving a padded copy.
+    geometry : ConvGeometry
+        Padding, stride, dilation, groups and the output size.
 
     Returns
     -------
-    numpy.ndarray, shape ``(n, c_out, *out)``
+    numpy.ndarray, shape ``(n, c_out, *geometry.out)``
 
     Raises
     ------
@@ -219,18 +212,16 @@ def correlate_fft(
     time, their kernel spectra and output spectra, each kept under
     ``FFT_BLOCK_BYTES`` (one output channel at least).
     """
-    reason = fft_supports(np.result_type(x, weight))
+    reason = fft_supports(geometry)
     if reason is not None:
         raise ValueError(f"correlate_fft: {reason}")
-    n = x.shape[0]
-    c_out, c_in_g = weight.shape[:2]
-    kernel = weight.shape[2:]
-    nd = len(kernel)
-    c_out_g = c_out // groups
+    n, c_out, c_in_g, c_out_g, groups = (
+        geometry.n, geometry.c_out, geometry.c_in_g, geometry.c_out_g, geometry.groups
+    )  # fmt: skip
+    stride, dilation, pads, nd = geometry.stride, geometry.dilation, geometry.pads, geometry.nd
     axes = tuple(range(2, 2 + nd))
-    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    pads = tuple(pads) if pads is not None else ((0, 0),) * nd
-    spatial = tuple(size + b + a for size, (b, a) in zip(x.shape[2:], pads))  # padded
+    spans = geometry.spans
+    spatial = geometry.padded
     full = tuple(size - span + 1 for size, span in zip(spatial, spans))  # stride-1 outputs
     keep = (slice(None), slice(None)) + tuple(slice(0, f, s) for f, s in zip(full, stride))
     shape = fft_shape(spatial)
@@ -253,12 +244,7 @@ def correlate_fft(
                  dtype=x.dtype)  # fmt: skip
 
     if c_in_g == 1:  # one input channel per group: an element-wise product per channel
-        if any(d > 1 for d in dilation):  # spread the taps: (c_out, 1, *spans)
-            spread = np.zeros((c_out, 1) + spans, dtype=weight.dtype)
-            spread[(slice(None), slice(None)) + tuple(slice(None, None, d) for d in dilation)] = (
-                weight
-            )
-            weight = spread
+        weight = dilate(weight, dilation)  # the taps spread out: (c_out, 1, *spans)
         # Kernel spectra of whole groups, as many at once as the memory bound allows.
         per_block = max(1, FFT_BLOCK_BYTES // max(n_freq * item * c_out_g, 1)) * c_out_g
         for o0 in range(0, c_out, per_block):
@@ -289,3 +275,67 @@ def correlate_fft(
                 return result[keep]
             y[:, g, o0:o1] = result[keep]
     return y.reshape((n, c_out) + y.shape[3:])
+
+
+def fft_counts(g: ConvGeometry) -> MethodCost:
+    """Forward transforms of the inputs, kernel spectra (transforms for one channel per
+    group, matrix products otherwise), a product per frequency, inverse transforms."""
+    item = g.dtype.itemsize
+    n, c_in, c_out, c_in_g, c_out_g, groups = g.n, g.c_in, g.c_out, g.c_in_g, g.c_out_g, g.groups
+    shape = fft_shape(g.padded)
+    points = math.prod(shape)
+    freqs = math.prod(spectrum_shape(shape))
+    log_points = points * math.log2(max(points, 2))
+    complex_macs = float(n * c_out * c_in_g * freqs)
+    if c_in_g == 1:
+        # The kernel spectra skip the transforms of all-zero rows (_kernel_spectra): along
+        # the first axis, about the share of rows the dilated kernel covers.
+        kernel_rows = g.kernel[0] * g.dilation[0] / shape[0]
+        kernel_share = min(1.0, KERNEL_ROWS_FIXED + (1 - KERNEL_ROWS_FIXED) * kernel_rows)
+        transforms = n * c_in + kernel_share * c_out + n * c_out
+        return counted(
+            elements=4.0 * complex_macs + 2.0 * n * c_out * freqs,
+            fft=transforms * log_points,
+            calls=30 + 6 * groups,
+            extra_bytes=2 * item * freqs * (n * c_in + 2 * c_out),
+        )
+    # Kernel spectra by matrix products; one small complex product per frequency.
+    kernel_macs = kernel_spectra_multiply_adds(g.kernel, shape, c_out * c_in_g)
+    # A complex product is four real ones on interleaved data: half a real product's speed.
+    product_efficiency = gemm_efficiency(c_in_g, min(n, GEMM_HALF_N) * c_out_g) / 2
+    kernel_efficiency = gemm_efficiency(g.kernel[-1], c_out * c_in_g)
+    blas = 4.0 * complex_macs + kernel_macs
+    return counted(
+        blas=blas,
+        efficiency=blas
+        / (4.0 * complex_macs / product_efficiency + kernel_macs / kernel_efficiency),
+        # complex values count as two elements: the input spectra transposed to
+        # frequencies first (read, write) and read by the products; the kernel
+        # spectra's first axis (two real products, then copied into a complex
+        # array), their full spectra written and read; the product written, then
+        # transposed back for the inverse transforms (read, write).
+        elements=6.0 * (n * c_in + n * c_out) * freqs
+        + 4.0 * c_out * c_in_g * freqs
+        + 6.0 * math.prod(g.kernel[:-1]) * spectrum_shape(shape)[-1] * c_out * c_in_g,
+        fft=(n * c_in + n * c_out) * log_points,
+        calls=30 + 6 * groups + groups * freqs / FREQUENCIES_PER_CALL,
+        extra_bytes=2 * item * freqs * (n * c_in + c_out * c_in_g + n * c_out),
+    )
+
+
+#: Share of a kernel's transform that does not shrink with the kernel (the last axis's
+#: transforms and the bookkeeping), in the model of the one-channel-per-group path.
+KERNEL_ROWS_FIXED = 0.4
+#: Frequencies whose small per-frequency products cost about one NumPy call (np.matmul
+#: loops over them in C, each a tiny product with its own dispatch).
+FREQUENCIES_PER_CALL = 20
+
+
+FFT = Method(
+    name="fft",
+    run=correlate_fft,
+    counts=fft_counts,
+    supports=fft_supports,
+    exact=False,
+    summary="the convolution theorem: real FFTs, a product per frequency; for large kernels",
+)

@@ -10,14 +10,16 @@ filters, which BLAS computes at close to the machine's peak.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
-from ..windows import sliding_windows
+from ..geometry import ConvGeometry
+from ..padding import pad_spatial
+from ..windows import window_view
 from ._workspace import scratch
+from .base import Method, MethodCost, blas_or_not, counted, gemm_efficiency
 
-__all__ = ["IM2COL_BUFFER_BYTES", "correlate_gemm"]
+__all__ = ["GEMM", "IM2COL_BUFFER_BYTES", "correlate_gemm"]
 
 #: Upper bound, in bytes, of the im2col matrix built for one block.
 IM2COL_BUFFER_BYTES = 32 * 2**20
@@ -26,31 +28,27 @@ IM2COL_BUFFER_BYTES = 32 * 2**20
 def correlate_gemm(
     x: np.ndarray,
     weight: np.ndarray,
-    stride: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
+    geometry: ConvGeometry,
     *,
     max_buffer_bytes: int = IM2COL_BUFFER_BYTES,
 ) -> np.ndarray:
-    """Cross-correlate an already padded input by im2col and matrix products.
+    """Cross-correlate by im2col and matrix products.
 
     Parameters
     ----------
     x : numpy.ndarray, shape ``(n, c_in, *spatial)``
-        Padded input, channels first.
+        Input, channels first, not yet padded.
     weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
         Kernel, OIHW order.
-    stride, dilation : sequence of int
-        One entry per spatial axis.
-    groups : int
-        Number of channel groups.
+    geometry : ConvGeometry
+        Padding, stride, dilation, groups and the output size.
     max_buffer_bytes : int, optional
         Bound on the im2col matrix of one block; the batch and the first output
         axis are cut into blocks to respect it (one output row at least).
 
     Returns
     -------
-    numpy.ndarray, shape ``(n, c_out, *out)``
+    numpy.ndarray, shape ``(n, c_out, *geometry.out)``
 
     Notes
     -----
@@ -63,20 +61,19 @@ def correlate_gemm(
     one im2col block of at most ``max(max_buffer_bytes, one output row's
     windows)`` bytes.
     """
-    n = x.shape[0]
-    c_out, c_in_g = weight.shape[:2]
-    kernel = weight.shape[2:]
-    nd = len(kernel)
-    c_out_g = c_out // groups
+    n, c_out, c_in_g, c_out_g, groups = (
+        geometry.n, geometry.c_out, geometry.c_in_g, geometry.c_out_g, geometry.groups
+    )  # fmt: skip
+    kernel, out, dtype = geometry.kernel, geometry.out, geometry.dtype
+    x = pad_spatial(x, geometry.pads)
     # Windows read from a channels-last copy of x: in each window, the channels of
     # one kernel row's taps then lie next to each other in memory (``kw * c_in``
     # contiguous values when groups == 1 and dilation == 1), so the gather below
     # copies long runs instead of ``kw`` values at a time.
     x_last = scratch("gemm.x", (n,) + x.shape[2:] + (x.shape[1],), x.dtype)
     np.copyto(x_last, np.moveaxis(x, 1, -1))
-    windows = sliding_windows(np.moveaxis(x_last, -1, 1), kernel, stride, dilation)
-    out = windows.shape[2 : 2 + nd]  # windows: (n, c_in, *out, *kernel), a view
-    dtype = np.result_type(x, weight)
+    # (n, c_in, *out, *kernel), a view
+    windows = window_view(np.moveaxis(x_last, -1, 1), kernel, geometry.stride, geometry.dilation)
     y = np.empty((n, c_out) + out, dtype=dtype)
 
     taps = c_in_g * math.prod(kernel)  # length of one window, one filter
@@ -105,3 +102,29 @@ def correlate_gemm(
                     ]  # (c_out_g, r * prod(out[1:])), a view
                     np.matmul(filters[g], cols[i].T, out=rows_of_y)
     return y
+
+
+def gemm_counts(g: ConvGeometry) -> MethodCost:
+    """A channels-last copy of x, im2col blocks (a gathered copy of every window), one
+    product per block."""
+    item = g.dtype.itemsize
+    x_size, y_size = float(g.n * g.c_in * math.prod(g.padded)), float(g.positions * g.c_out)
+    window = g.c_in_g * g.taps
+    blocks = max(1.0, g.groups * g.positions * window * item / IM2COL_BUFFER_BYTES)
+    return counted(
+        blas=float(g.macs),
+        efficiency=blas_or_not(gemm_efficiency(window, g.c_out_g), g),
+        elements=2 * x_size + 2 * g.positions * window * g.groups + 2 * y_size,
+        calls=6 * blocks * g.groups + 12,
+        extra_bytes=x_size * item
+        + min(g.positions * window * item, IM2COL_BUFFER_BYTES)
+        + y_size * item,
+    )
+
+
+GEMM = Method(
+    name="gemm",
+    run=correlate_gemm,
+    counts=gemm_counts,
+    summary="im2col: windows gathered into a bounded matrix, one matrix product per block",
+)

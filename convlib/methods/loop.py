@@ -13,37 +13,30 @@ and ``C_g = C_in / groups`` the number of input channels each group reads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
-__all__ = ["correlate_loop"]
+from ..geometry import ConvGeometry
+from ..padding import pad_spatial
+from .base import Method, MethodCost, counted
+
+__all__ = ["LOOP", "correlate_loop"]
 
 
-def correlate_loop(
-    x: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
-) -> np.ndarray:
-    """Cross-correlate an already padded input with explicit loops.
+def correlate_loop(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """Cross-correlate with explicit loops, one iteration per output value.
 
     Parameters
     ----------
     x : numpy.ndarray, shape ``(n, c_in, *spatial)``
-        Padded input, channels first.
+        Input, channels first, not yet padded.
     weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
         Kernel, OIHW order (OIL, OIDHW for 1-D, 3-D).
-    stride, dilation : sequence of int
-        One entry per spatial axis.
-    groups : int
-        Number of channel groups.
+    geometry : ConvGeometry
+        Padding, stride, dilation, groups and the output size.
 
     Returns
     -------
-    numpy.ndarray, shape ``(n, c_out, *out)``
-        ``out_j = (spatial_j - dilation_j * (kernel_j - 1) - 1) // stride_j + 1``.
+    numpy.ndarray, shape ``(n, c_out, *geometry.out)``
 
     Notes
     -----
@@ -51,24 +44,32 @@ def correlate_loop(
     whole kernel: ``n * c_out * prod(out)`` iterations, about
     ``c_in / groups * prod(kernel)`` multiply-adds each. Slow by design.
     """
-    n = x.shape[0]
-    c_out, c_in_per_group = weight.shape[:2]
-    kernel = weight.shape[2:]
-    c_out_per_group = c_out // groups
-    out_shape = tuple(
-        (size - d * (k - 1) - 1) // s + 1
-        for size, k, s, d in zip(x.shape[2:], kernel, stride, dilation)
-    )
-    y = np.zeros((n, c_out) + out_shape, dtype=np.result_type(x, weight))
-    for b in range(n):
-        for co in range(c_out):
-            g = co // c_out_per_group
-            channels = slice(g * c_in_per_group, (g + 1) * c_in_per_group)
-            for position in np.ndindex(*out_shape):
+    g = geometry
+    x = pad_spatial(x, g.pads)
+    y = np.zeros(g.y_shape, dtype=g.dtype)
+    for b in range(g.n):
+        for co in range(g.c_out):
+            group = co // g.c_out_g
+            channels = slice(group * g.c_in_g, (group + 1) * g.c_in_g)
+            for position in np.ndindex(*g.out):
                 # The window read by output `position`: start at i*s, step by d.
                 window = tuple(
-                    slice(i * s, i * s + d * (k - 1) + 1, d)
-                    for i, s, d, k in zip(position, stride, dilation, kernel)
+                    slice(i * s, i * s + span, d)
+                    for i, s, d, span in zip(position, g.stride, g.dilation, g.spans)
                 )
                 y[(b, co) + position] = np.sum(x[(b, channels) + window] * weight[co])
     return y
+
+
+def loop_counts(g: ConvGeometry) -> MethodCost:
+    """One Python iteration (several NumPy calls) per output value."""
+    return counted(elements=2.0 * g.macs, calls=4.0 * g.positions * g.c_out)
+
+
+LOOP = Method(
+    name="loop",
+    run=correlate_loop,
+    counts=loop_counts,
+    auto=False,
+    summary="the reference: one loop iteration per output value, the formula as code",
+)

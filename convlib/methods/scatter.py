@@ -15,25 +15,19 @@ method does only the needed work, as two steps:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["SCATTER_BUFFER_BYTES", "transpose_scatter"]
+from ..geometry import TransposeGeometry
+from .base import TransposeMethod
+
+__all__ = ["SCATTER", "SCATTER_BUFFER_BYTES", "transpose_scatter"]
 
 #: Bound, in bytes, of the matrix of contributions of one block (one image and tap at least).
 SCATTER_BUFFER_BYTES = 32 * 2**20
 
 
-def transpose_scatter(
-    x: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    pads: Sequence[tuple[int, int]],
-    output_padding: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
-) -> np.ndarray:
+def transpose_scatter(x: np.ndarray, weight: np.ndarray, geometry: TransposeGeometry) -> np.ndarray:
     """Transposed convolution of checked channels-first arrays, by products and strided adds.
 
     Parameters
@@ -42,16 +36,13 @@ def transpose_scatter(
         Input, channels first.
     weight : numpy.ndarray, shape ``(c_in, c_out // groups, *kernel)``
         PyTorch's transposed-convolution layout.
-    stride, output_padding, dilation : sequence of int
-        One entry per spatial axis.
-    pads : sequence of (int, int)
-        The padding of the convolution being transposed: cropped from the output.
-    groups : int
-        Number of channel groups.
+    geometry : TransposeGeometry
+        Stride, dilation, groups, the padding (cropped from the output) and
+        ``output_padding`` (added after).
 
     Returns
     -------
-    numpy.ndarray, shape ``(n, c_out, *out)``
+    numpy.ndarray, shape ``(n, c_out, *geometry.out)``
         ``out = (in - 1) * stride - before - after + dilation * (k - 1) + output_padding + 1``.
 
     Notes
@@ -64,17 +55,14 @@ def transpose_scatter(
     Extra memory: the uncropped output and one block of contributions, at most
     ``SCATTER_BUFFER_BYTES`` (or one image's contributions to one tap, if larger).
     """
-    n, c_in = x.shape[:2]
-    spatial = x.shape[2:]
-    kernel = weight.shape[2:]
-    c_in_g, c_out_g = c_in // groups, weight.shape[1]
-    c_out = c_out_g * groups
+    g = geometry
+    n, c_out, c_in_g, c_out_g, groups = g.n, g.c_out, g.c_in_g, g.c_out_g, g.groups
+    spatial, kernel, stride, dilation, pads, out = (
+        g.spatial, g.kernel, g.stride, g.dilation, g.pads, g.out
+    )  # fmt: skip
     taps = list(np.ndindex(*kernel))
-    dtype = np.result_type(x, weight)
-    full = tuple(  # the uncropped output
-        (i - 1) * s + d * (k - 1) + 1 for i, s, d, k in zip(spatial, stride, dilation, kernel)
-    )
-    out = tuple(f - b - a + e for f, (b, a), e in zip(full, pads, output_padding))
+    dtype = g.dtype
+    full = g.uncropped
     size = tuple(max(f, b + o) for f, (b, _), o in zip(full, pads, out))
     z = np.zeros((n, c_out) + size, dtype=dtype)
 
@@ -90,12 +78,13 @@ def transpose_scatter(
     images = min(images, n) if taps_per_block == len(taps) else 1
     for n0 in range(0, n, images):
         n1 = min(n0 + images, n)
-        for g in range(groups):
-            z_g = z[n0:n1, g * c_out_g : (g + 1) * c_out_g]
+        for group in range(groups):
+            z_g = z[n0:n1, group * c_out_g : (group + 1) * c_out_g]
             for t0 in range(0, len(taps), taps_per_block):
                 t1 = min(t0 + taps_per_block, len(taps))
-                w_block = w_taps[g, t0:t1].reshape(-1, c_in_g)  # ((t1 - t0) * c_out_g, c_in_g)
-                cols = np.matmul(w_block, x_g[n0:n1, g])  # (images, (t1 - t0) * c_out_g, positions)
+                # ((t1 - t0) * c_out_g, c_in_g) @ (images, c_in_g, positions)
+                w_block = w_taps[group, t0:t1].reshape(-1, c_in_g)
+                cols = np.matmul(w_block, x_g[n0:n1, group])  # (images, (t1-t0) * c_out_g, ...)
                 cols = cols.reshape((n1 - n0, t1 - t0, c_out_g) + spatial)
                 for t in range(t0, t1):
                     where = tuple(
@@ -105,3 +94,10 @@ def transpose_scatter(
                     z_g[(slice(None), slice(None)) + where] += cols[:, t - t0]
     crop = tuple(slice(b, b + o) for (b, _), o in zip(pads, out))
     return z[(slice(None), slice(None)) + crop]
+
+
+SCATTER = TransposeMethod(
+    name="scatter",
+    run=transpose_scatter,
+    summary="transposed convolution by one product and one strided add per tap (col2im)",
+)

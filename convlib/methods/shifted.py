@@ -25,39 +25,33 @@ shifted product, on an input ``s`` times smaller per axis.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 from scipy.linalg import blas
 
+from ..geometry import ConvGeometry
+from ..padding import pad_spatial
 from ._workspace import scratch
+from .base import Method, MethodCost, blas_or_not, counted, gemm_efficiency
 
-__all__ = ["correlate_shifted"]
+__all__ = ["SHIFTED", "correlate_shifted"]
 
 
-def correlate_shifted(
-    x: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
-) -> np.ndarray:
-    """Cross-correlate an already padded input by one matrix product per kernel tap.
+def correlate_shifted(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """Cross-correlate by one matrix product per kernel tap.
 
     Parameters
     ----------
     x : numpy.ndarray, shape ``(n, c_in, *spatial)``
-        Padded input, channels first.
+        Input, channels first, not yet padded.
     weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
         Kernel, OIHW order.
-    stride, dilation : sequence of int
-        One entry per spatial axis.
-    groups : int
-        Number of channel groups.
+    geometry : ConvGeometry
+        Padding, stride, dilation, groups and the output size.
 
     Returns
     -------
-    numpy.ndarray, shape ``(n, c_out, *out)``
+    numpy.ndarray, shape ``(n, c_out, *geometry.out)``
 
     Notes
     -----
@@ -76,17 +70,19 @@ def correlate_shifted(
     kernel size. A 1x1 kernel skips the re-layout: it is one matrix product
     per image, directly in channels-first order.
     """
-    n = x.shape[0]
-    spatial = x.shape[2:]
-    c_out, c_in_g = weight.shape[:2]
-    kernel = weight.shape[2:]
-    c_out_g = c_out // groups
-    out = tuple(
-        (size - d * (k - 1) - 1) // s + 1
-        for size, k, s, d in zip(spatial, kernel, stride, dilation)
+    n, c_out, c_in_g, c_out_g, groups = (
+        geometry.n, geometry.c_out, geometry.c_in_g, geometry.c_out_g, geometry.groups
+    )  # fmt: skip
+    kernel, stride, dilation, out = (
+        geometry.kernel,
+        geometry.stride,
+        geometry.dilation,
+        geometry.out,
     )
+    x = pad_spatial(x, geometry.pads)
+    spatial = x.shape[2:]
     if math.prod(kernel) == 1:
-        return _pointwise(x, weight, stride, groups, out)
+        return _pointwise(x, weight, geometry)
 
     # Which stride phase, and which shift within it, each kernel tap reads.
     taps = list(np.ndindex(*kernel))
@@ -135,17 +131,12 @@ def correlate_shifted(
     return np.array(y, order="C").reshape((n, c_out) + out)  # a copy: y is scratch
 
 
-def _pointwise(
-    x: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    groups: int,
-    out: tuple[int, ...],
-) -> np.ndarray:
-    """A 1x1 kernel: ``y[n] = W @ x[n]`` per group, in channels-first order."""
-    n = x.shape[0]
-    c_out, c_in_g = weight.shape[:2]
-    c_out_g = c_out // groups
+def _pointwise(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """A 1x1 kernel on a padded input: ``y[n] = W @ x[n]`` per group, channels first."""
+    n, c_out, c_in_g, c_out_g, groups = (
+        geometry.n, geometry.c_out, geometry.c_in_g, geometry.c_out_g, geometry.groups
+    )  # fmt: skip
+    out, stride = geometry.out, geometry.stride
     picked = x[(slice(None), slice(None)) + tuple(slice(0, o * s, s) for o, s in zip(out, stride))]
     picked = picked.reshape(n, groups, c_in_g, math.prod(out))  # (n, groups, c_in_g, positions)
     filters = weight.reshape(groups, c_out_g, c_in_g)
@@ -153,3 +144,32 @@ def _pointwise(
     for g in range(groups):
         np.matmul(filters[g], picked[:, g], out=y[:, g])  # (n, c_out_g, positions)
     return y.reshape((n, c_out) + out)
+
+
+def shifted_counts(g: ConvGeometry) -> MethodCost:
+    """One product per tap on the padded (phase) grid; re-layout in and out."""
+    item = g.dtype.itemsize
+    x_size, y_size = float(g.n * g.c_in * math.prod(g.padded)), float(g.positions * g.c_out)
+    grid = math.prod(-(-size // s) for size, s in zip(g.padded, g.stride))
+    if g.taps == 1:
+        macs, relayout = float(g.macs), x_size / math.prod(g.stride) + y_size
+        calls = g.groups + 5
+    else:
+        macs = float(g.n * grid * g.c_out * g.c_in_g * g.taps)
+        relayout = 2 * x_size + 2 * g.n * grid * g.c_out
+        calls = 3 * g.groups * g.taps + 15  # a BLAS call through scipy costs a few
+    return counted(
+        blas=macs,
+        efficiency=blas_or_not(gemm_efficiency(g.c_in_g, g.c_out_g), g),
+        elements=relayout,
+        calls=calls,
+        extra_bytes=(x_size + g.n * grid * g.c_out) * item,
+    )
+
+
+SHIFTED = Method(
+    name="shifted",
+    run=correlate_shifted,
+    counts=shifted_counts,
+    summary="one matrix product per kernel tap on the flattened grid, no im2col",
+)

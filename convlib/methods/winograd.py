@@ -20,14 +20,24 @@ F(4x4, 3x3), whose larger transform entries (up to 8) cost some accuracy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ..geometry import ConvGeometry
+from ..padding import pad_spatial
 from ._workspace import scratch
+from .base import GEMM_HALF_K, Method, MethodCost, counted, gemm_efficiency
 
-__all__ = ["WINOGRAD_TRANSFORMS", "correlate_winograd", "correlate_winograd4", "winograd_supports"]
+__all__ = [
+    "WINOGRAD",
+    "WINOGRAD4",
+    "WINOGRAD_TRANSFORMS",
+    "correlate_winograd",
+    "correlate_winograd4",
+    "winograd_supports",
+]
 
 #: ``(B^T, G, A^T)`` of F(m x m, 3x3) for output tile size ``m``: interpolation
 #: points 0, 1, -1, infinity (m = 2) and 0, 1, -1, 2, -2, infinity (m = 4).
@@ -70,33 +80,29 @@ WINOGRAD_TRANSFORMS = {
 WINOGRAD_BLOCK_BYTES = 4 * 2**20
 
 
-def winograd_supports(
-    x_shape: Sequence[int],
-    w_shape: Sequence[int],
-    stride: Sequence[int],
-    dilation: Sequence[int],
-    dtype: np.dtype,
-) -> str | None:
+def winograd_supports(geometry: ConvGeometry) -> str | None:
     """Why Winograd's F(m x m, 3x3) cannot run this correlation, or None when it can."""
-    if len(x_shape) != 4:
-        return f"it is 2-D only, got {len(x_shape) - 2} spatial axes"
-    if tuple(w_shape[2:]) != (3, 3):
-        return f"it needs a 3x3 kernel, got {tuple(w_shape[2:])}"
-    if tuple(stride) != (1, 1) or tuple(dilation) != (1, 1):
+    if geometry.nd != 2:
+        return f"it is 2-D only, got {geometry.nd} spatial axes"
+    if geometry.kernel != (3, 3):
+        return f"it needs a 3x3 kernel, got {geometry.kernel}"
+    if geometry.stride != (1, 1) or geometry.dilation != (1, 1):
         return (
-            f"it needs stride 1 and dilation 1, got stride={tuple(stride)}, "
-            f"dilation={tuple(dilation)}"
+            f"it needs stride 1 and dilation 1, got stride={geometry.stride}, "
+            f"dilation={geometry.dilation}"
         )
-    if np.dtype(dtype).kind != "f":
+    if geometry.dtype.kind != "f":
         return "its transforms have fractions, so integer inputs would not stay exact"
     return None
 
 
-def _correlate(x: np.ndarray, weight: np.ndarray, groups: int, m: int) -> np.ndarray:
+def _correlate(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry, m: int) -> np.ndarray:
+    x = pad_spatial(x, geometry.pads)
     n, c_in, h, w = x.shape
-    c_out, c_in_g = weight.shape[:2]
-    c_out_g = c_out // groups
-    dtype = np.result_type(x, weight)
+    c_out, c_in_g, c_out_g, groups = (
+        geometry.c_out, geometry.c_in_g, geometry.c_out_g, geometry.groups
+    )  # fmt: skip
+    dtype = geometry.dtype
     # Each 2-D transform P X Q^T of a tile is one product with the Kronecker product:
     # vec(P X Q^T) = (P kron Q) vec(X). One matrix product per transform, one pass over
     # memory (two products with P and Q would make two).
@@ -146,17 +152,16 @@ _DOC = """Cross-correlate an already padded input with a 3x3 kernel by Winograd 
     Parameters
     ----------
     x : numpy.ndarray, shape (n, c_in, h, w)
-        Padded input, channels first, floating point.
+        Input, channels first, floating point, not yet padded.
     weight : numpy.ndarray, shape (c_out, c_in // groups, 3, 3)
         Kernel, OIHW order.
-    stride, dilation : sequence of int
-        Both must be ``(1, 1)``.
-    groups : int
-        Number of channel groups.
+    geometry : ConvGeometry
+        Padding, groups and the output size; stride and dilation must be ``(1, 1)``.
 
     Returns
     -------
-    numpy.ndarray, shape (n, c_out, h - 2, w - 2)
+    numpy.ndarray, shape (n, c_out, h_p - 2, w_p - 2)
+        For the padded input's ``h_p x w_p``.
 
     Raises
     ------
@@ -182,31 +187,69 @@ _DOC = """Cross-correlate an already padded input with a 3x3 kernel by Winograd 
 """
 
 
-def correlate_winograd(
-    x: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
-) -> np.ndarray:
-    reason = winograd_supports(x.shape, weight.shape, stride, dilation, x.dtype)
+def correlate_winograd(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    reason = winograd_supports(geometry)
     if reason is not None:
         raise ValueError(f"correlate_winograd: F(2x2, 3x3) cannot run here: {reason}")
-    return _correlate(x, weight, groups, 2)
+    return _correlate(x, weight, geometry, 2)
 
 
-def correlate_winograd4(
-    x: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    dilation: Sequence[int],
-    groups: int,
-) -> np.ndarray:
-    reason = winograd_supports(x.shape, weight.shape, stride, dilation, x.dtype)
+def correlate_winograd4(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    reason = winograd_supports(geometry)
     if reason is not None:
         raise ValueError(f"correlate_winograd4: F(4x4, 3x3) cannot run here: {reason}")
-    return _correlate(x, weight, groups, 4)
+    return _correlate(x, weight, geometry, 4)
 
 
 correlate_winograd.__doc__ = _DOC.format(m=2, mm=4, tt=16, ratio=2.25)
 correlate_winograd4.__doc__ = _DOC.format(m=4, mm=16, tt=36, ratio=4)
+
+
+def winograd_counts(g: ConvGeometry, m: int) -> MethodCost:
+    """F(m x m, 3x3): tile products plus the three transforms."""
+    item = g.dtype.itemsize
+    n, c_in, c_out, c_in_g, c_out_g = g.n, g.c_in, g.c_out, g.c_in_g, g.c_out_g
+    t = m + 2
+    tiles = n * math.prod(-(-o // m) for o in g.out)
+    tile_elements = tiles * t * t
+    # Images are processed in blocks (WINOGRAD_BLOCK_BYTES of V); each block reads all of U.
+    per_image = t * t * c_in * (tiles // n) * item
+    blocks = math.ceil(n / max(1, min(n, WINOGRAD_BLOCK_BYTES // max(per_image, 1))))
+    # t*t products of (c_out_g, c_in_g) @ (c_in_g, tiles): few tiles, narrow products
+    products = float(tile_elements * c_out * c_in_g)
+    product_efficiency = gemm_efficiency(c_in_g, min(c_out_g, tiles))
+    # the transforms, each one product with a Kronecker matrix of t*t (or 9) columns
+    transforms = float(
+        tile_elements * t * t * c_in + tiles * m * m * t * t * c_out + t * t * 9 * c_out * c_in_g
+    )
+    transform_efficiency = t * t / (t * t + GEMM_HALF_K)  # long rows: only K limits them
+    return counted(
+        blas=products + transforms,
+        efficiency=(products + transforms)
+        / (products / product_efficiency + transforms / transform_efficiency),
+        # gather + transform in; transform + scatter out; U made, then read per block
+        elements=2.0 * tile_elements * c_in
+        + (tile_elements + 2.0 * tiles * m * m) * c_out
+        + (1.0 + blocks) * t * t * c_out * c_in_g,
+        calls=12 + blocks * (13 + g.groups),  # setup; per block: gather, transforms, scatter
+        extra_bytes=t * t * (c_out * c_in_g + tiles * (c_in + c_out)) * item,
+    )
+
+
+WINOGRAD = Method(
+    name="winograd",
+    run=correlate_winograd,
+    counts=lambda g: winograd_counts(g, 2),
+    supports=winograd_supports,
+    exact=False,
+    summary="Winograd's F(2x2, 3x3): 2.25 times fewer multiplications (3x3, stride 1)",
+)
+
+WINOGRAD4 = Method(
+    name="winograd4",
+    run=correlate_winograd4,
+    counts=lambda g: winograd_counts(g, 4),
+    supports=winograd_supports,
+    exact=False,
+    summary="Winograd's F(4x4, 3x3): 4 times fewer multiplications, a little less accurate",
+)
