@@ -20,6 +20,7 @@ __all__ = [
     "ConvMemoryError",
     "as_array",
     "as_numeric_array",
+    "check_axis",
     "check_bias",
     "check_bool",
     "check_choice",
@@ -131,6 +132,18 @@ def check_int(value: Any, func: str, name: str, *, minimum: int | None = None) -
         relation = "positive" if minimum == 1 else f">= {minimum}"
         raise ValueError(f"{func}: {name} must be {relation}, got {name}={value}")
     return value
+
+
+def check_axis(
+    in_size: Any, kernel_size: Any, stride: Any, dilation: Any, func: str
+) -> tuple[int, int, int, int]:
+    """The four positive integers that describe a convolution along one axis."""
+    return (
+        check_int(in_size, func, "in_size", minimum=1),
+        check_int(kernel_size, func, "kernel_size", minimum=1),
+        check_int(stride, func, "stride", minimum=1),
+        check_int(dilation, func, "dilation", minimum=1),
+    )
 
 
 def int_tuple(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._checks import check_bool, check_int
+from ._checks import check_axis, check_bool, check_int
 from .padding import normalize_padding
 
 __all__ = ["conv_output_size", "conv_transpose_output_size"]
@@ -68,10 +68,9 @@ def conv_output_size(
     (2, 3)
     """
     func = "conv_output_size"
-    in_size = check_int(in_size, func, "in_size", minimum=1)
-    kernel_size = check_int(kernel_size, func, "kernel_size", minimum=1)
-    stride = check_int(stride, func, "stride", minimum=1)
-    dilation = check_int(dilation, func, "dilation", minimum=1)
+    in_size, kernel_size, stride, dilation = check_axis(
+        in_size, kernel_size, stride, dilation, func
+    )
     ceil_mode = check_bool(ceil_mode, func, "ceil_mode")
     if isinstance(padding, (list, tuple)) and len(padding) == 2:
         padding = (padding,)  # one axis given as a (before, after) pair
@@ -201,10 +200,9 @@ def conv_transpose_output_size(
     4
     """
     func = "conv_transpose_output_size"
-    in_size = check_int(in_size, func, "in_size", minimum=1)
-    kernel_size = check_int(kernel_size, func, "kernel_size", minimum=1)
-    stride = check_int(stride, func, "stride", minimum=1)
-    dilation = check_int(dilation, func, "dilation", minimum=1)
+    in_size, kernel_size, stride, dilation = check_axis(
+        in_size, kernel_size, stride, dilation, func
+    )
     output_padding = check_int(output_padding, func, "output_padding", minimum=0)
     if isinstance(padding, (list, tuple)) and len(padding) == 2:
         padding = (padding,)

@@ -44,8 +44,39 @@ __all__ = ["ConvGeometry", "TransposeGeometry", "conv_geometry"]
 Pads = tuple[tuple[int, int], ...]
 
 
+class _Channels:
+    """What both geometries derive from their batch, channels, groups and sizes."""
+
+    n: int
+    c_in: int
+    c_out: int
+    groups: int
+    spatial: tuple[int, ...]
+    out: tuple[int, ...]
+
+    @property
+    def nd(self) -> int:
+        """Number of spatial axes."""
+        return len(self.spatial)
+
+    @property
+    def c_in_g(self) -> int:
+        """Input channels per group."""
+        return self.c_in // self.groups
+
+    @property
+    def c_out_g(self) -> int:
+        """Output channels per group."""
+        return self.c_out // self.groups
+
+    @property
+    def y_shape(self) -> tuple[int, ...]:
+        """The output's shape, channels first: ``(n, c_out, *out)``."""
+        return (self.n, self.c_out) + self.out
+
+
 @dataclass(frozen=True)
-class ConvGeometry:
+class ConvGeometry(_Channels):
     """Sizes and settings of one cross-correlation, in channels-first order.
 
     The input is ``(n, c_in, *spatial)`` before padding, the kernel
@@ -87,49 +118,48 @@ class ConvGeometry:
             object.__setattr__(self, "kernel_format", kernel_first(nd))
 
     @classmethod
-    def of_arrays(
+    def of_shapes(
         cls,
-        x: np.ndarray,
-        weight: np.ndarray,
+        x_shape: tuple[int, ...],
+        w_shape: tuple[int, ...],
+        dtype: Any,
         *,
         stride: tuple[int, ...] | None = None,
         pads: Pads | None = None,
         dilation: tuple[int, ...] | None = None,
         groups: int = 1,
+        data_format: str = "",
+        kernel_format: str = "",
     ) -> ConvGeometry:
-        """The geometry of correlating channels-first ``x`` with OI... ``weight``.
+        """The geometry of correlating a ``(n, c_in, *spatial)`` input with an OI... kernel.
+
+        For arguments already checked to fit; stride, padding and dilation
+        default to none.
+        """
+        nd = len(x_shape) - 2
+        return cls(
+            n=x_shape[0],
+            c_in=x_shape[1],
+            c_out=w_shape[0],
+            groups=groups,
+            spatial=tuple(x_shape[2:]),
+            kernel=tuple(w_shape[2:]),
+            stride=stride or (1,) * nd,
+            dilation=dilation or (1,) * nd,
+            pads=pads or ((0, 0),) * nd,
+            dtype=dtype,
+            data_format=data_format,
+            kernel_format=kernel_format,
+        )
+
+    @classmethod
+    def of_arrays(cls, x: np.ndarray, weight: np.ndarray, **settings: Any) -> ConvGeometry:
+        """:meth:`of_shapes` of two channels-first arrays, in their result dtype.
 
         For compositions inside convlib whose arguments are already known to
         fit (the backward pass, transposed convolution, the SciPy API).
         """
-        nd = x.ndim - 2
-        return cls(
-            n=x.shape[0],
-            c_in=x.shape[1],
-            c_out=weight.shape[0],
-            groups=groups,
-            spatial=tuple(x.shape[2:]),
-            kernel=tuple(weight.shape[2:]),
-            stride=stride or (1,) * nd,
-            dilation=dilation or (1,) * nd,
-            pads=pads or ((0, 0),) * nd,
-            dtype=np.result_type(x, weight),
-        )
-
-    @property
-    def nd(self) -> int:
-        """Number of spatial axes."""
-        return len(self.spatial)
-
-    @property
-    def c_in_g(self) -> int:
-        """Input channels per group."""
-        return self.c_in // self.groups
-
-    @property
-    def c_out_g(self) -> int:
-        """Output channels per group."""
-        return self.c_out // self.groups
+        return cls.of_shapes(x.shape, weight.shape, np.result_type(x, weight), **settings)
 
     @property
     def padded(self) -> tuple[int, ...]:
@@ -162,10 +192,6 @@ class ConvGeometry:
         return (self.c_out, self.c_in_g) + self.kernel
 
     @property
-    def y_shape(self) -> tuple[int, ...]:
-        return (self.n, self.c_out) + self.out
-
-    @property
     def taps(self) -> int:
         """Kernel taps per channel, ``prod(kernel)``."""
         return math.prod(self.kernel)
@@ -190,7 +216,7 @@ class ConvGeometry:
 
 
 @dataclass(frozen=True)
-class TransposeGeometry:
+class TransposeGeometry(_Channels):
     """Sizes and settings of one transposed convolution, channels first.
 
     The input is ``(n, c_in, *spatial)``, the kernel PyTorch's
@@ -226,28 +252,12 @@ class TransposeGeometry:
             object.__setattr__(self, "data_format", channels_first(len(self.spatial)))
 
     @property
-    def nd(self) -> int:
-        return len(self.spatial)
-
-    @property
-    def c_in_g(self) -> int:
-        return self.c_in // self.groups
-
-    @property
-    def c_out_g(self) -> int:
-        return self.c_out // self.groups
-
-    @property
     def uncropped(self) -> tuple[int, ...]:
         """The output before the padding is cropped: ``(in - 1) s + d (k - 1) + 1``."""
         return tuple(
             (i - 1) * s + d * (k - 1) + 1
             for i, s, d, k in zip(self.spatial, self.stride, self.dilation, self.kernel)
         )
-
-    @property
-    def y_shape(self) -> tuple[int, ...]:
-        return (self.n, self.c_out) + self.out
 
     @property
     def macs(self) -> int:
@@ -260,6 +270,27 @@ def describe_padding(padding: Any, dilation: tuple[int, ...]) -> str:
     if isinstance(padding, str) and any(d > 1 for d in dilation):
         return f"padding={padding!r} with dilation={dilation}"
     return f"padding={padding!r}"
+
+
+def check_conv_inputs(
+    func: str,
+    nd: int,
+    x: Any,
+    weight: Any,
+    stride: Any,
+    dilation: Any,
+    groups: Any,
+    *,
+    x_hint: str,
+    w_hint: str,
+) -> tuple[np.ndarray, np.ndarray, tuple[int, ...], tuple[int, ...], int]:
+    """The checks every convolution makes of its arrays, stride, dilation and groups."""
+    x = as_numeric_array(x, func, "x", ndim=nd + 2, shape_hint=x_hint, batch_axis=0)
+    weight = as_numeric_array(weight, func, "weight", ndim=nd + 2, shape_hint=w_hint)
+    stride = int_tuple(stride, nd, func, "stride", minimum=1)
+    dilation = int_tuple(dilation, nd, func, "dilation", minimum=1)
+    groups = check_int(groups, func, "groups", minimum=1)
+    return x, weight, stride, dilation, groups
 
 
 def conv_geometry(
@@ -285,24 +316,14 @@ def conv_geometry(
     """
     data_format = data_format_for(data_format, nd, func)
     kernel_format = kernel_format_for(kernel_format, data_format, nd, func)
-    x = as_numeric_array(
-        x,
-        func,
-        "x",
-        ndim=nd + 2,
-        shape_hint=f"({', '.join(data_format)}) for {data_format!r}",
-        batch_axis=0,
-    )
-    weight = as_numeric_array(
-        weight, func, "weight", ndim=nd + 2, shape_hint=f"({', '.join(kernel_format)})"
-    )
-    stride = int_tuple(stride, nd, func, "stride", minimum=1)
-    dilation = int_tuple(dilation, nd, func, "dilation", minimum=1)
-    groups = check_int(groups, func, "groups", minimum=1)
-
+    x, weight, stride, dilation, groups = check_conv_inputs(
+        func, nd, x, weight, stride, dilation, groups,
+        x_hint=f"({', '.join(data_format)}) for {data_format!r}",
+        w_hint=f"({', '.join(kernel_format)})",
+    )  # fmt: skip
     x = convert_layout(x, data_format, channels_first(nd))
     weight = convert_layout(weight, kernel_format, kernel_first(nd))
-    n, c_in = x.shape[:2]
+    c_in = x.shape[1]
     c_out, c_in_per_group = weight.shape[:2]
     check_groups(groups, c_in, c_out, func, out_axis=f"the 'O' axis of weight in {kernel_format!r}")
     if c_in_per_group * groups != c_in:
@@ -317,20 +338,12 @@ def conv_geometry(
     pads = normalize_padding(padding, spatial, kernel, stride, dilation, func=func)
     for i, k, p, d, name in zip(spatial, kernel, pads, dilation, spatial_names(nd)):
         check_window_fits(i, k, p, d, func, axis_name=name)
-    geometry = ConvGeometry(
-        n=n,
-        c_in=c_in,
-        c_out=c_out,
-        groups=groups,
-        spatial=spatial,
-        kernel=kernel,
-        stride=stride,
-        dilation=dilation,
-        pads=pads,
-        dtype=result_dtype(func, x, weight, bias=bias)[0] if dtype is None else dtype,
-        data_format=data_format,
-        kernel_format=kernel_format,
-    )
+    geometry = ConvGeometry.of_shapes(
+        x.shape, weight.shape,
+        result_dtype(func, x, weight, bias=bias)[0] if dtype is None else dtype,
+        stride=stride, pads=pads, dilation=dilation, groups=groups,
+        data_format=data_format, kernel_format=kernel_format,
+    )  # fmt: skip
     check_geometry_fits(func, geometry, describe_padding(padding, dilation))
     return x, weight, bias, geometry
 

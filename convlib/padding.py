@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_int, int_tuple
+from ._checks import check_axis, check_int, int_tuple
 
 __all__ = ["dilate", "normalize_padding", "pad_spatial", "padded_shape", "same_padding"]
 
@@ -62,10 +62,9 @@ def same_padding(
     (1, 2)
     """
     func = "same_padding"
-    in_size = check_int(in_size, func, "in_size", minimum=1)
-    kernel_size = check_int(kernel_size, func, "kernel_size", minimum=1)
-    stride = check_int(stride, func, "stride", minimum=1)
-    dilation = check_int(dilation, func, "dilation", minimum=1)
+    in_size, kernel_size, stride, dilation = check_axis(
+        in_size, kernel_size, stride, dilation, func
+    )
     out_size = -(-in_size // stride)  # ceil(in_size / stride)
     k_eff = dilation * (kernel_size - 1) + 1
     total = max((out_size - 1) * stride + k_eff - in_size, 0)

@@ -224,6 +224,15 @@ def _pick(value: Any, axis: int | None, what: str) -> int:
     return values[axis]
 
 
+def _padding_of_axis(pairs: list[Any], axis: int | None, name: str) -> tuple[int, int]:
+    """One axis's ``(before, after)`` of a padding layer; all axes must agree without ``axis``."""
+    if axis is None and len(set(pairs)) > 1:
+        raise ValueError(
+            f"receptive_field: {name} pads the axes differently {pairs}; pass axis=0 or 1"
+        )
+    return tuple(pairs[axis or 0])
+
+
 def _read_layers(layers: Any, axis: int | None) -> list[Layer]:
     """Turn Layers, a torch.nn.Sequential or a Keras Sequential into a list of Layer."""
     if axis is not None:
@@ -294,11 +303,7 @@ def _from_torch(model: Any, axis: int | None) -> Iterable[Layer]:
         elif isinstance(module, nn.modules.padding._ConstantPadNd):
             pad = list(module.padding)  # (left, right, top, bottom, ...): last axis first
             pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]
-            if axis is None and len(set(pairs)) > 1:
-                raise ValueError(
-                    f"receptive_field: {name} pads the axes differently {pairs}; pass axis=0 or 1"
-                )
-            yield Layer(1, 1, pairs[axis or 0], name=name)
+            yield Layer(1, 1, _padding_of_axis(pairs, axis, name), name=name)
         else:
             raise ValueError(
                 f"receptive_field: cannot read the PyTorch layer {module!r}: only convolution, "
@@ -343,11 +348,7 @@ def _from_keras(model: Any, axis: int | None) -> Iterable[Layer]:
             padding = config["padding"]
             pairs = [padding] if kind == "ZeroPadding1D" else list(padding)
             pairs = [tuple(p) if isinstance(p, (list, tuple)) else (p, p) for p in pairs]
-            if axis is None and len(set(pairs)) > 1:
-                raise ValueError(
-                    f"receptive_field: {name} pads the axes differently {pairs}; pass axis=0 or 1"
-                )
-            yield Layer(1, 1, pairs[axis or 0], name=name)
+            yield Layer(1, 1, _padding_of_axis(pairs, axis, name), name=name)
         else:
             raise ValueError(
                 f"receptive_field: cannot read the Keras layer {name}: only convolution, "

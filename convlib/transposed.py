@@ -15,19 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import (
-    as_numeric_array,
-    check_bias,
-    check_choice,
-    check_fits,
-    check_groups,
-    check_int,
-    int_tuple,
-    result_dtype,
-)
+from ._checks import check_bias, check_choice, check_fits, check_groups, int_tuple, result_dtype
 from .arithmetic import check_output_padding
 from .conv import finish
-from .geometry import ConvGeometry, TransposeGeometry
+from .geometry import ConvGeometry, TransposeGeometry, check_conv_inputs
 from .layouts import channels_first, convert_layout, data_format_for
 from .methods.dispatch import check_method, correlate
 from .methods.registry import REGISTRY, TRANSPOSE_REGISTRY
@@ -120,16 +111,11 @@ def _conv_transpose(
     method: Any,
 ) -> np.ndarray:
     data_format = data_format_for(data_format, nd, func)
-    x = as_numeric_array(
-        x, func, "x", ndim=nd + 2, shape_hint=f"({', '.join(data_format)})", batch_axis=0
-    )
-    weight = as_numeric_array(
-        weight, func, "weight", ndim=nd + 2, shape_hint="(C_in, C_out/groups, *kernel)"
-    )
-    stride = int_tuple(stride, nd, func, "stride", minimum=1)
-    dilation = int_tuple(dilation, nd, func, "dilation", minimum=1)
+    x, weight, stride, dilation, groups = check_conv_inputs(
+        func, nd, x, weight, stride, dilation, groups,
+        x_hint=f"({', '.join(data_format)})", w_hint="(C_in, C_out/groups, *kernel)",
+    )  # fmt: skip
     output_padding = int_tuple(output_padding, nd, func, "output_padding", minimum=0)
-    groups = check_int(groups, func, "groups", minimum=1)
     x = convert_layout(x, data_format, channels_first(nd))
     c_in = x.shape[1]
     if weight.shape[0] != c_in:

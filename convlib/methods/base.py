@@ -118,7 +118,14 @@ def supports_everything(geometry: ConvGeometry) -> str | None:
 
 @dataclass(frozen=True)
 class Method:
-    """One algorithm that cross-correlates: how it runs, what it supports, what it costs."""
+    """One algorithm that cross-correlates: how it runs, what it supports, what it costs.
+
+    Every method's ``run(x, weight, geometry)`` takes the *unpadded*
+    channels-first input ``x`` of shape ``(n, c_in, *spatial)`` and the kernel
+    ``weight`` of shape ``(c_out, c_in // groups, *kernel)``, both already in
+    ``geometry.dtype``, and the call's :class:`~convlib.geometry.ConvGeometry`;
+    it returns ``(n, c_out, *geometry.out)`` in the same dtype.
+    """
 
     #: The name ``method=`` takes.
     name: str

@@ -10,6 +10,7 @@ weights of :mod:`convlib.methods.base` and picks the cheapest.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from typing import Any
@@ -118,17 +119,8 @@ def choose_conv_method(
     pads = normalize_padding(padding, spatial, kernel, stride, dilation, func=func)
     for i, k, p, d, name in zip(spatial, kernel, pads, dilation, spatial_names(nd)):
         check_window_fits(i, k, p, d, func, axis_name=name)
-    geometry = ConvGeometry(
-        n=x_shape[0],
-        c_in=x_shape[1],
-        c_out=w_shape[0],
-        groups=groups,
-        spatial=spatial,
-        kernel=kernel,
-        stride=stride,
-        dilation=dilation,
-        pads=pads,
-        dtype=dtype,
+    geometry = ConvGeometry.of_shapes(
+        x_shape, w_shape, dtype, stride=stride, pads=pads, dilation=dilation, groups=groups
     )
     method, costs = choose(geometry)
     return method, dict(costs)
@@ -142,19 +134,9 @@ def _shape(value: Any, func: str, name: str) -> tuple[int, ...]:
 
 
 def _canonical(geometry: ConvGeometry) -> ConvGeometry:
-    """The geometry with what the costs do not depend on (the caller's layouts) left out."""
-    return ConvGeometry(
-        n=geometry.n,
-        c_in=geometry.c_in,
-        c_out=geometry.c_out,
-        groups=geometry.groups,
-        spatial=geometry.padded,
-        kernel=geometry.kernel,
-        stride=geometry.stride,
-        dilation=geometry.dilation,
-        pads=((0, 0),) * geometry.nd,
-        dtype=geometry.dtype,
-    )
+    """The geometry with what the costs do not depend on (the padding's split, the caller's
+    layouts) left out."""
+    return dataclasses.replace(geometry.unpadded, data_format="", kernel_format="")
 
 
 def choose(geometry: ConvGeometry, exact_only: bool = False) -> tuple[str, dict[str, MethodCost]]:

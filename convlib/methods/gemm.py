@@ -36,19 +36,12 @@ def correlate_gemm(
 
     Parameters
     ----------
-    x : numpy.ndarray, shape ``(n, c_in, *spatial)``
-        Input, channels first, not yet padded.
-    weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
-        Kernel, OIHW order.
-    geometry : ConvGeometry
-        Padding, stride, dilation, groups and the output size.
+    x, weight, geometry
+        The unpadded input, the kernel and the call's geometry, as every method
+        takes them (:class:`~convlib.methods.Method`); returns ``(n, c_out, *out)``.
     max_buffer_bytes : int, optional
         Bound on the im2col matrix of one block; the batch and the first output
         axis are cut into blocks to respect it (one output row at least).
-
-    Returns
-    -------
-    numpy.ndarray, shape ``(n, c_out, *geometry.out)``
 
     Notes
     -----

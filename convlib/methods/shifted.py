@@ -42,16 +42,9 @@ def correlate_shifted(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry)
 
     Parameters
     ----------
-    x : numpy.ndarray, shape ``(n, c_in, *spatial)``
-        Input, channels first, not yet padded.
-    weight : numpy.ndarray, shape ``(c_out, c_in // groups, *kernel)``
-        Kernel, OIHW order.
-    geometry : ConvGeometry
-        Padding, stride, dilation, groups and the output size.
-
-    Returns
-    -------
-    numpy.ndarray, shape ``(n, c_out, *geometry.out)``
+    x, weight, geometry
+        The unpadded input, the kernel and the call's geometry, as every method
+        takes them (:class:`~convlib.methods.Method`); returns ``(n, c_out, *out)``.
 
     Notes
     -----

@@ -20,6 +20,7 @@ F(4x4, 3x3), whose larger transform entries (up to 8) cost some accuracy.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -236,20 +237,19 @@ def winograd_counts(g: ConvGeometry, m: int) -> MethodCost:
     )
 
 
-WINOGRAD = Method(
-    name="winograd",
-    run=correlate_winograd,
-    counts=lambda g: winograd_counts(g, 2),
-    supports=winograd_supports,
-    exact=False,
-    summary="Winograd's F(2x2, 3x3): 2.25 times fewer multiplications (3x3, stride 1)",
-)
-
-WINOGRAD4 = Method(
-    name="winograd4",
-    run=correlate_winograd4,
-    counts=lambda g: winograd_counts(g, 4),
-    supports=winograd_supports,
-    exact=False,
-    summary="Winograd's F(4x4, 3x3): 4 times fewer multiplications, a little less accurate",
-)
+WINOGRAD, WINOGRAD4 = (
+    Method(
+        name=name,
+        run=run,
+        counts=functools.partial(winograd_counts, m=m),
+        supports=winograd_supports,
+        exact=False,
+        summary=summary,
+    )
+    for name, run, m, summary in (
+        ("winograd", correlate_winograd, 2,
+         "Winograd's F(2x2, 3x3): 2.25 times fewer multiplications (3x3, stride 1)"),
+        ("winograd4", correlate_winograd4, 4,
+         "Winograd's F(4x4, 3x3): 4 times fewer multiplications, a little less accurate"),
+    )
+)  # fmt: skip
