@@ -242,10 +242,11 @@ def check_fits(func: str, arrays: Sequence[tuple[str, Sequence[int], Any]], caus
     if total <= limit:
         return
     what, nbytes, shape = max(sizes, key=lambda item: item[1])
+    source = "CONVLIB_MAX_BYTES" if os.environ.get("CONVLIB_MAX_BYTES") else "this machine's memory"
     raise ConvMemoryError(
-        f"{func}: {cause} needs {_gib(total)}, more than the {_gib(limit)} of memory "
-        f"available (the largest array, {what} of shape {tuple(shape)}, is {_gib(nbytes)}); "
-        f"set CONVLIB_MAX_BYTES to change the limit"
+        f"{func}: {cause} needs {_gib(total)}, more than the limit of {_gib(limit)} "
+        f"({source}; CONVLIB_MAX_BYTES sets it): the largest array, {what} of shape "
+        f"{tuple(shape)}, is {_gib(nbytes)}"
     )
 
 

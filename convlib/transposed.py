@@ -20,7 +20,7 @@ from .arithmetic import check_output_padding
 from .conv import finish
 from .geometry import ConvGeometry, TransposeGeometry, check_conv_inputs
 from .layouts import channels_first, convert_layout, data_format_for
-from .methods.dispatch import check_method, correlate
+from .methods.dispatch import all_finite, check_method, correlate
 from .methods.registry import REGISTRY, TRANSPOSE_REGISTRY
 from .padding import dilate, normalize_padding
 
@@ -77,12 +77,17 @@ def transpose_correlate(
     (PyTorch's transposed layout). ``method`` is ``"scatter"`` (each input value's
     contribution added into the output), a correlation method (spread the input
     with zeros, then correlate by it) or ``"auto"``: scatter when a stride spreads
-    zeros (``prod(stride)`` times fewer multiply-adds), else the correlation.
+    zeros (``prod(stride)`` times fewer multiply-adds) or the kernel holds NaN or
+    inf (which the spread zeros would turn into NaN), else the correlation.
     """
     if geometry.n == 0:
         return np.zeros(geometry.y_shape, dtype=geometry.dtype)
     if method == "auto":
-        method = "scatter" if any(s > 1 for s in geometry.stride) else "auto"
+        # The spread input's zeros, multiplied by an infinite or NaN tap, would make NaN
+        # where the transposed convolution itself has none: then scatter, which never
+        # multiplies them (nor, with a stride, spends work on them).
+        spreads = any(s > 1 for s in geometry.stride)
+        method = "scatter" if spreads or not all_finite(weight) else "auto"
     if method in TRANSPOSE_REGISTRY:
         return TRANSPOSE_REGISTRY[method].run(x, weight, geometry)
     padded, swapped, correlation = spread_for_correlation(x, weight, geometry)
@@ -171,8 +176,10 @@ _METHOD_DOC = """    method : {"auto", "scatter", "loop", "einsum", "gemm", ...}
         it, into the output (``prod(stride)`` times fewer multiply-adds than the
         alternative); any method of :func:`~convlib.conv2d` computes instead the
         equal correlation of the input spread with ``stride - 1`` zeros, by that
-        method. ``"auto"``: scatter when the stride is above 1, else the
-        correlation by the cheapest method."""
+        method. ``"auto"``: scatter when the stride is above 1 or the kernel
+        holds NaN or inf (the spread zeros times inf would make NaN where the
+        transposed convolution has none), else the correlation by the cheapest
+        method."""
 
 
 def conv_transpose2d(

@@ -8,7 +8,7 @@ from ..geometry import ConvGeometry
 from .choose import choose
 from .registry import REGISTRY
 
-__all__ = ["check_method", "correlate"]
+__all__ = ["all_finite", "check_method", "correlate"]
 
 
 def check_method(func: str, method: str, geometry: ConvGeometry, what: str = "") -> None:
@@ -21,7 +21,7 @@ def check_method(func: str, method: str, geometry: ConvGeometry, what: str = "")
         raise ValueError(f"{func}: method={method!r} cannot compute {target}: {reason}")
 
 
-def _finite(array: np.ndarray) -> bool:
+def all_finite(array: np.ndarray) -> bool:
     """Whether every value is finite; one pass, no temporary array.
 
     A NaN or an infinity anywhere makes the sum NaN or infinite. So can finite
@@ -48,6 +48,6 @@ def correlate(
         return np.zeros(geometry.y_shape, dtype=geometry.dtype)
     if method == "auto":
         method = choose(geometry)[0]
-        if not REGISTRY[method].exact and not (_finite(x) and _finite(weight)):
+        if not REGISTRY[method].exact and not (all_finite(x) and all_finite(weight)):
             method = choose(geometry, exact_only=True)[0]
     return REGISTRY[method].run(x, weight, geometry)
