@@ -6,9 +6,8 @@ sizes of every axis, the explicit ``(before, after)`` padding, stride,
 dilation, groups, the output size and the dtype to compute in. The methods in
 :mod:`convlib.methods`, the cost model, pooling, the transposed convolution
 and the backward pass read their sizes from it; the output-size formulas
-(:func:`~convlib.arithmetic.output_length` and
-:func:`~convlib.arithmetic.transpose_output_length`) are evaluated here, once
-per call.
+(``output_length`` and ``transpose_output_length`` in ``convlib.arithmetic``)
+are evaluated here, once per call.
 """
 
 from __future__ import annotations

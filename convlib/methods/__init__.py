@@ -2,7 +2,7 @@
 
 Each algorithm lives in its own module, with a :class:`Method` record that says
 how it runs, what it supports (and why not the rest), what it costs in the
-model behind ``method="auto"`` and whether it is exact; :data:`REGISTRY` lists
+model behind ``method="auto"`` and whether it is exact; :data:`~convlib.methods.REGISTRY` lists
 the records. They all share one contract: ``run(x, weight, geometry)`` takes the
 unpadded channels-first input ``(n, c_in, *spatial)``, the kernel ``(c_out,
 c_in // groups, *kernel)`` and the :class:`~convlib.geometry.ConvGeometry` the
@@ -14,7 +14,7 @@ picks a method for ``method="auto"``.
 ``"auto"``); ``"gemm"`` and ``"shifted"`` compute every convolution;
 ``"fft"``, ``"winograd"``, ``"winograd4"`` (3x3 kernels, stride 1) and
 ``"depthwise"`` (``groups == c_in``) are faster on part of them and refuse the
-rest with the reason. :data:`TRANSPOSE_REGISTRY` holds ``"scatter"``, the
+rest with the reason. :data:`~convlib.methods.TRANSPOSE_REGISTRY` holds ``"scatter"``, the
 transposed convolution computed directly.
 """
 

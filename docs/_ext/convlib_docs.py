@@ -22,6 +22,11 @@
   the package.
 * The build warns (an error with ``-W``) when a name in ``convlib.__all__`` is
   missing from ``api/index.md``.
+* The ``convlib-methods-table`` directive (in MyST: a ``{convlib-methods-table}``
+  fence) renders the table of algorithms from ``convlib.methods.REGISTRY`` and
+  ``TRANSPOSE_REGISTRY``: one row per record, with its name, summary, whether
+  it is exact and whether ``method="auto"`` may pick it. A page that shows it
+  is re-read when a method's module changes.
 * ``reset_gallery_state`` is given to sphinx-gallery (by its dotted name, so the
   configuration stays picklable) to reseed the random generators before every
   example.
@@ -30,6 +35,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import random
 import re
@@ -41,6 +47,7 @@ from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +185,78 @@ def _check_api_index(app: Sphinx) -> None:
             logger.warning("convlib.%s is public but not listed in api/index.md", name)
 
 
+METHODS_TABLE_HEADER = ("method", "what it does", "exact", "chosen by auto")
+METHODS_TABLE_WIDTHS = (18, 56, 12, 14)
+#: How ``conv_transpose*`` picks its own methods (see ``transpose_correlate``).
+TRANSPOSE_AUTO = "when a stride is above 1"
+
+
+def _cell(content: str | nodes.Node) -> nodes.entry:
+    paragraph = nodes.paragraph()
+    paragraph += content if isinstance(content, nodes.Node) else nodes.Text(content)
+    entry = nodes.entry()
+    entry += paragraph
+    return entry
+
+
+def _exact(exact: bool) -> str:
+    return "yes" if exact else "no (it rounds)"
+
+
+def _row(*cells: str | nodes.Node) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        row += _cell(cell)
+    return row
+
+
+class MethodsTable(SphinxDirective):
+    """The table of convlib's algorithms, one row per registry record."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        from convlib.methods import REGISTRY, TRANSPOSE_REGISTRY, registry
+
+        rows = [
+            _row(
+                nodes.literal(text=f'"{name}"'),
+                method.summary,
+                _exact(method.exact),
+                "yes" if method.auto else "no",
+            )
+            for name, method in REGISTRY.items()
+        ]
+        for name, transpose in TRANSPOSE_REGISTRY.items():
+            label = nodes.inline()
+            label += nodes.literal(text=f'"{name}"')
+            label += nodes.Text(" (conv_transpose* only)")
+            # A TransposeMethod has no ``exact`` field: its algorithms do the formula's
+            # products and sums, without transforms.
+            exact = getattr(transpose, "exact", True)
+            rows.append(_row(label, transpose.summary, _exact(exact), TRANSPOSE_AUTO))
+
+        # The table shows what the method modules say: re-read the page when one changes.
+        runs = [m.run for m in (*REGISTRY.values(), *TRANSPOSE_REGISTRY.values())]
+        for source in {inspect.getsourcefile(registry), *map(inspect.getsourcefile, runs)}:
+            if source:
+                self.env.note_dependency(source)
+
+        tgroup = nodes.tgroup(cols=len(METHODS_TABLE_HEADER))
+        for width in METHODS_TABLE_WIDTHS:
+            tgroup += nodes.colspec(colwidth=width)
+        thead = nodes.thead()
+        thead += _row(*METHODS_TABLE_HEADER)
+        tbody = nodes.tbody()
+        tbody.extend(rows)
+        tgroup += thead
+        tgroup += tbody
+        # "colwidths-given": the HTML writer then keeps the widths of the colspecs.
+        table = nodes.table(classes=["convlib-methods-table", "colwidths-given"])
+        table += tgroup
+        return [table]
+
+
 # The <link> to Font Awesome on a CDN that matplotlib's jshtml writer puts in every animation.
 CDN_STYLESHEET = re.compile(
     r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>'
@@ -197,4 +276,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", _track_data_files)
     app.connect("html-page-context", _page_context)
     app.connect("missing-reference", _public_alias)
+    app.add_directive("convlib-methods-table", MethodsTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
