@@ -15,6 +15,7 @@ import numpy as np
 
 import convlib
 from convlib.methods import REGISTRY
+from convlib.methods.dispatch import all_finite
 from convlib.timing import time_in_turns, time_warm
 
 from .floors import floor_functions, timed_floors
@@ -64,6 +65,10 @@ def bench_layer(layer: Layer, peers: Peers, repeats: int, every_method: bool) ->
             if cost.cost > HOPELESS * costs[method].cost:
                 continue
             functions[f"method {name}"] = convlib_conv(x, w, layer, method=name)
+    if not REGISTRY[method].exact:
+        # What "auto" adds when it picks a transform method: one pass over x and w that
+        # looks for NaN or inf (then it would run an exact method instead).
+        functions["finite check"] = lambda: all_finite(x) and all_finite(w)
     timings = time_in_turns(functions, repeats)
     medians = {peer: timing.median for peer, timing in timings.items()}
     macs = layer.multiply_adds
@@ -77,6 +82,10 @@ def bench_layer(layer: Layer, peers: Peers, repeats: int, every_method: bool) ->
         "torch_gflops": 2 * macs / medians["torch"] / 1e9,
         "error": relative_error(x, w, layer, peers.torch),
         "floors": timed_floors(medians),
+        # The NaN/inf check's time as a share of the whole auto call (which includes it).
+        "finite_check_share": (
+            medians["finite check"] / medians["convlib"] if "finite check" in medians else None
+        ),
     }
 
 

@@ -88,6 +88,9 @@ def print_table(run: dict[str, Any]) -> None:
         if others:
             text = ", ".join(f"{m} {v / med['torch']:.2f}" for m, v in others.items())
             print(f"{'':36s}   other methods (ratio): {text}")
+        if layer.get("finite_check_share") is not None:
+            share = 100 * layer["finite_check_share"]
+            print(f"{'':36s}   NaN/inf check before {layer['method']}: {share:.1f}% of the call")
         layer_floors = run["summary"]["floor_ratios"].get(layer["name"], {})
         if layer_floors and layer["kind"] != "dense":
             text = ", ".join(f"{f} {r:.2f}" for f, r in layer_floors.items())
