@@ -146,16 +146,9 @@ def convolve2d(
 
     Parameters
     ----------
-    in1 : array_like, shape (M, N)
-        The image.
-    in2 : array_like, shape (K, L)
-        The kernel.
-    mode : {"full", "valid", "same"}, optional
-        As in :func:`correlate2d`; ``"same"`` is centred as SciPy centres it.
-    boundary : {"fill", "wrap", "symm"}, optional
-        As in :func:`correlate2d`.
-    fillvalue : scalar, optional
-        The constant for ``boundary="fill"``.
+    in1, in2, mode, boundary, fillvalue
+        The image, the kernel and the options, as in :func:`correlate2d`
+        (``mode="same"`` is centred as SciPy centres a convolution).
 
     Returns
     -------

@@ -43,15 +43,21 @@ __all__ = ["ConvGeometry", "TransposeGeometry", "conv_geometry"]
 Pads = tuple[tuple[int, int], ...]
 
 
+@dataclass(frozen=True)
 class _Channels:
-    """What both geometries derive from their batch, channels, groups and sizes."""
+    """What both geometries hold of batch, channels, sizes and settings, and derive from it."""
 
     n: int
     c_in: int
     c_out: int
     groups: int
     spatial: tuple[int, ...]
-    out: tuple[int, ...]
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    pads: Pads
+    #: The output's spatial size, computed when the object is made.
+    out: tuple[int, ...] = field(init=False)
 
     @property
     def nd(self) -> int:
@@ -85,21 +91,11 @@ class ConvGeometry(_Channels):
     ``ceil_mode``.
     """
 
-    n: int
-    c_in: int
-    c_out: int
-    groups: int
-    spatial: tuple[int, ...]
-    kernel: tuple[int, ...]
-    stride: tuple[int, ...]
-    dilation: tuple[int, ...]
-    pads: Pads
     dtype: np.dtype
     ceil_mode: bool = False
     #: The caller's layouts, to translate the result back.
     data_format: str = ""
     kernel_format: str = ""
-    out: tuple[int, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         out = tuple(
@@ -223,19 +219,9 @@ class TransposeGeometry(_Channels):
     ``out = (in - 1) s - p_b - p_a + d (k - 1) + output_padding + 1``.
     """
 
-    n: int
-    c_in: int
-    c_out: int
-    groups: int
-    spatial: tuple[int, ...]
-    kernel: tuple[int, ...]
-    stride: tuple[int, ...]
-    dilation: tuple[int, ...]
-    pads: Pads
     output_padding: tuple[int, ...]
     dtype: np.dtype
     data_format: str = ""
-    out: tuple[int, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         out = tuple(

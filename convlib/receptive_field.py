@@ -283,20 +283,15 @@ def _from_torch(model: Any, axis: int | None) -> Iterable[Layer]:
                 _pick(module.dilation, axis, name),
                 name=name,
             )
-        elif isinstance(module, (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d)):
+        elif isinstance(
+            module,
+            (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d),
+        ):
             yield Layer(
                 _pick(module.kernel_size, axis, name),
                 _pick(module.stride, axis, name),
                 _pick(module.padding, axis, name),
-                _pick(module.dilation, axis, name),
-                ceil_mode=bool(module.ceil_mode),
-                name=name,
-            )
-        elif isinstance(module, (nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d)):
-            yield Layer(
-                _pick(module.kernel_size, axis, name),
-                _pick(module.stride, axis, name),
-                _pick(module.padding, axis, name),
+                _pick(getattr(module, "dilation", 1), axis, name),  # average pooling has none
                 ceil_mode=bool(module.ceil_mode),
                 name=name,
             )

@@ -175,11 +175,11 @@ _METHOD_DOC = """    method : {"auto", "scatter", "loop", "einsum", "gemm", ...}
         ``"scatter"`` adds each input value's contribution, the kernel scaled by
         it, into the output (``prod(stride)`` times fewer multiply-adds than the
         alternative); any method of :func:`~convlib.conv2d` computes instead the
-        equal correlation of the input spread with ``stride - 1`` zeros, by that
-        method. ``"auto"``: scatter when the stride is above 1 or the kernel
-        holds NaN or inf (the spread zeros times inf would make NaN where the
-        transposed convolution has none), else the correlation by the cheapest
-        method."""
+        equal correlation of the input spread with ``stride - 1`` zeros and
+        padded with more, by that method. A NaN or inf in the kernel times
+        those zeros makes NaN where the transposed convolution has none, so
+        ``"auto"`` scatters when the kernel holds one, or when the stride is
+        above 1; otherwise it correlates by the cheapest method."""
 
 
 def conv_transpose2d(
