@@ -88,17 +88,24 @@ def test_per_axis_stride_and_dilation(rng):
     assert_close(y, expected, np.float64)
 
 
-@pytest.mark.parametrize("method", [m for m in EXACT_METHODS if m != "depthwise"])
+@pytest.mark.parametrize("method", EXACT_METHODS)
 @pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint8])
 def test_integer_inputs_are_exact_int64(rng, dtype, method):
-    x = rng.integers(0, 100, size=(2, 4, 7, 6)).astype(dtype)
-    w = rng.integers(0, 100, size=(6, 2, 3, 3)).astype(dtype)
-    y = convlib.conv2d(x, w, stride=2, padding=1, groups=2, method=method)
-    assert y.dtype == np.int64
-    # Exact reference: float64 is exact for these magnitudes (< 2**53).
-    expected = torch_conv(x.astype(np.float64), w.astype(np.float64), pads=((1, 1), (1, 1)),
-                          stride=2, groups=2)  # fmt: skip
-    np.testing.assert_array_equal(y, expected.astype(np.int64))
+    checked = 0
+    for groups in (2, 4):  # two channels per group, then one (a depthwise convolution)
+        x = rng.integers(0, 100, size=(2, 4, 7, 6)).astype(dtype)
+        w = rng.integers(0, 100, size=(8, 4 // groups, 3, 3)).astype(dtype)
+        settings = dict(stride=2, padding=1, groups=groups)
+        if method not in supporting(x.shape, w.shape, dtype, **settings):
+            continue
+        y = convlib.conv2d(x, w, method=method, **settings)
+        assert y.dtype == np.int64
+        # Exact reference: float64 is exact for these magnitudes (< 2**53).
+        expected = torch_conv(x.astype(np.float64), w.astype(np.float64), pads=((1, 1), (1, 1)),
+                              stride=2, groups=groups)  # fmt: skip
+        np.testing.assert_array_equal(y, expected.astype(np.int64))
+        checked += 1
+    assert checked
 
 
 def test_integer_results_beyond_float64_precision_stay_exact():
