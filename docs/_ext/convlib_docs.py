@@ -188,7 +188,7 @@ def _check_api_index(app: Sphinx) -> None:
 METHODS_TABLE_HEADER = ("method", "what it does", "exact", "chosen by auto")
 METHODS_TABLE_WIDTHS = (18, 56, 12, 14)
 #: How ``conv_transpose*`` picks its own methods (see ``transpose_correlate``).
-TRANSPOSE_AUTO = "when a stride is above 1"
+TRANSPOSE_AUTO = "when a stride is above 1, or the kernel holds NaN or inf"
 
 
 def _cell(content: str | nodes.Node) -> nodes.entry:
