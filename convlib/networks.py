@@ -13,18 +13,16 @@ code), one row per end-point and input resolution.
 
 :func:`layers` gives, for each network, the layers a signal passes through on
 its way from the input to the last end-point, as :class:`~convlib.Layer`
-objects along one spatial axis (the height; every network here is symmetric,
-so the width gives the same numbers). Networks with several branches (ResNet's
+objects along one spatial axis, the height. Networks with several branches (ResNet's
 residual and shortcut paths, Inception's mixed blocks) are followed along the
 branch with the largest receptive field, which is the branch that decides
 ``r`` (Araujo et al., section "Arbitrary computation graphs"); in these
 networks all branches of a block are centred on the same input point, so that
 branch also gives ``P``.
 
-The layer lists follow the TF-Slim code, which differs in places from other
-implementations of the same network (torchvision's ResNet, for example,
-strides in the first unit of a block; TF-Slim's ``resnet_v1`` strides in the
-last), so receptive fields of other implementations can differ.
+The layer lists follow the TF-Slim code (whose ``resnet_v1``, for example,
+puts each block's stride in the block's last unit); an implementation that
+places strides or padding elsewhere has other receptive fields.
 
 Examples
 --------

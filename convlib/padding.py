@@ -1,9 +1,9 @@
 """Padding, normalised once; and zeros spread between elements.
 
-Every public function accepts padding in the forms frameworks use (an int, one
-int per axis, explicit ``(before, after)`` pairs, or the strings ``"valid"``,
-``"same"`` and ``"full"``) and turns it, here and only here, into one explicit
-``(before, after)`` pair per spatial axis.
+The public functions accept padding in the forms frameworks use (an int, one
+int per axis, explicit ``(before, after)`` pairs, or, where a function allows
+them, the strings ``"valid"``, ``"same"`` and ``"full"``) and turn it, here and
+only here, into one explicit ``(before, after)`` pair per spatial axis.
 
 Zeros *between* elements are the other half of the same bookkeeping:
 :func:`dilate` spreads an array out, as a dilated kernel spreads its taps and

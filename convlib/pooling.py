@@ -97,7 +97,8 @@ def max_pool2d(
     stride : int or (int, int), optional
         Step between windows; None (default) means ``kernel_size``.
     padding : int, (int, int) or {"valid", "same"}, optional
-        An int pads every side (PyTorch; at most ``kernel_size // 2``);
+        An int pads every side, a pair each axis on both sides (PyTorch; at
+        most ``kernel_size // 2``);
         ``"valid"``/``"same"`` follow TensorFlow. Padding is ``-inf`` (the
         smallest integer for integer input), so it never wins.
     dilation : int or (int, int), optional
@@ -180,7 +181,8 @@ def avg_pool2d(
     Returns
     -------
     numpy.ndarray, shape (N, C, H_out, W_out) or (N, H_out, W_out, C)
-        Floating: float32 stays float32, integers give float64.
+        Floating: float32 and float64 stay as they are, float16 gives
+        float32, integers give float64.
 
     Examples
     --------

@@ -158,14 +158,17 @@ def receptive_field(
     ----------
     layers : sequence of Layer, torch.nn.Sequential or keras.Sequential
         The stack, first layer first. From PyTorch and Keras models the
-        convolution, pooling and zero-padding layers are read and pointwise
-        layers (activations, batch normalisation, dropout) skipped.
+        convolution, pooling and zero-padding layers are read and the
+        pointwise layers convlib knows (activations, batch normalisation,
+        dropout) skipped; any other layer, a transposed convolution for
+        one, raises ValueError.
     input_size : int, optional
         Input length along the axis; needed when a ``"same"`` layer has a
         stride above 1, and fills the per-layer output sizes.
     axis : int, optional
-        For framework layers with non-square kernels: 0 reads the height
-        (first spatial axis), 1 the width. Square layers need no axis.
+        For framework layers whose kernel, stride, padding or dilation differ
+        between axes: 0 reads the height (first spatial axis), 1 the width.
+        Layers that are the same along both axes need no axis.
 
     Returns
     -------

@@ -26,7 +26,7 @@ def separable_conv2d(
     dilation: Any = 1,
     data_format: str = "NCHW",
 ) -> np.ndarray:
-    """Depthwise-separable convolution, as ``tf.nn.separable_conv2d`` (MobileNet's block).
+    """Depthwise-separable convolution, as ``tf.nn.separable_conv2d`` (MobileNet's two convs).
 
     A depthwise convolution (``groups = C``: each input channel filtered by its
     own ``m`` kernels, no mixing between channels) followed by a pointwise
@@ -57,9 +57,11 @@ def separable_conv2d(
     Notes
     -----
     Multiply-adds per output position: ``C m kh kw`` (depthwise) plus
-    ``C m C_out`` (pointwise), against ``C kh kw C_out`` for a dense
-    convolution with the same receptive field: a ratio of about
-    ``m (1 / C_out + 1 / (kh kw))``. See :func:`~convlib.conv_cost`.
+    ``C m C_out`` (pointwise), against ``C kh kw C_out`` for the dense
+    convolution with the same kernel size, stride, padding and dilation,
+    which has as many output positions: a ratio of exactly
+    ``m (1 / C_out + 1 / (kh kw))``, the same for the parameters (without
+    biases). See :func:`~convlib.conv_cost`.
 
     Examples
     --------
@@ -76,6 +78,18 @@ def separable_conv2d(
            [18., 27., 27., 27., 18.],
            [18., 27., 27., 27., 18.],
            [12., 18., 18., 18., 12.]])
+
+    The cost against the dense 3x3 convolution, 3 -> 4 channels:
+
+    >>> from fractions import Fraction
+    >>> from convlib import conv_cost
+    >>> dense = conv_cost(5, 3, 4, 3, padding=1, bias=False)
+    >>> depth = conv_cost(5, 3, 3, 3, padding=1, groups=3, bias=False)
+    >>> point = conv_cost(5, 3, 4, 1, bias=False)
+    >>> Fraction(depth.macs + point.macs, dense.macs) == Fraction(1, 4) + Fraction(1, 9)
+    True
+    >>> Fraction(depth.params + point.params, dense.params) == Fraction(1, 4) + Fraction(1, 9)
+    True
     """
     func = "separable_conv2d"
     # The checks that name separable_conv2d's own parameters come first; the depthwise

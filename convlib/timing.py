@@ -3,9 +3,9 @@
 Two effects make a naive timing loop unfair to whichever library runs second.
 
 - **Spinning threads.** After a call, a library's idle threads keep spinning
-  for a while (OpenBLAS's for about 2**28 cycles) on the cores the next
-  library's threads need. Timed right after a NumPy matrix product, PyTorch's
-  convolutions ran 1.5 to 7 times slower than settled. So every library is
+  for a while (OpenBLAS's, by default, for about 2**28 cycles) on the cores the
+  next library's threads need, which slows down a library timed right after
+  another one. So every library is
   timed in a *warm block*: calls for :data:`WARM_UP_SECONDS` that are not
   timed, then the timed calls (:func:`time_warm`). Several libraries take
   turns, one block each, in an order that rotates from round to round, so that
@@ -69,8 +69,8 @@ def settle_allocator(nbytes: int = ALLOCATOR_BYTES) -> None:
     (``mmap``), and every first write to such a page faults, until a freed
     large block raises its threshold (up to 32 MiB); from then on, arrays up to
     that size reuse the heap. A program that has run for a while is in that
-    state, a fresh process is not: PyTorch's time on a first 64-channel 56x56
-    layer was 5 times longer. Call this once, before timing anything.
+    state, a fresh process is not, and its first calls on large arrays pay
+    for the page faults. Call this once, before timing anything.
 
     Parameters
     ----------

@@ -1,11 +1,12 @@
 """Transposed convolution: the adjoint (the gradient) of a strided convolution.
 
-Defined the way JAX's reference computes it: spread the input out by inserting
-``stride - 1`` zeros between its elements, pad by ``dilation * (k - 1) - padding``
-on each side, then cross-correlate with the kernel flipped and its two channel
-axes swapped. That is how stride 1 is computed (by any fast correlation
-method); with a larger stride most spread values are zeros, so convlib
-scatters each input value's contribution instead
+Defined as the stride-1 correlation it equals: spread the input out by
+inserting ``stride - 1`` zeros between its elements, pad by
+``dilation * (k - 1) - padding`` on each side (crop where that is negative) and
+by ``output_padding`` more after, then cross-correlate, at the same dilation,
+with the kernel flipped and its two channel axes swapped. That is how stride 1
+is computed (by any fast correlation method); with a larger stride most spread
+values are zeros, so convlib scatters each input value's contribution instead
 (:func:`convlib.methods.scatter.transpose_scatter`), which gives the same result.
 """
 
@@ -77,7 +78,7 @@ def transpose_correlate(
     (PyTorch's transposed layout). ``method`` is ``"scatter"`` (each input value's
     contribution added into the output), a correlation method (spread the input
     with zeros, then correlate by it) or ``"auto"``: scatter when a stride spreads
-    zeros (``prod(stride)`` times fewer multiply-adds) or the kernel holds NaN or
+    zeros (about ``prod(stride)`` times fewer multiply-adds) or the kernel holds NaN or
     inf (which the spread zeros would turn into NaN), else the correlation.
     """
     if geometry.n == 0:
@@ -173,13 +174,14 @@ def _conv_transpose(
 
 _METHOD_DOC = """    method : {"auto", "scatter", "loop", "einsum", "gemm", ...}, optional
         ``"scatter"`` adds each input value's contribution, the kernel scaled by
-        it, into the output (``prod(stride)`` times fewer multiply-adds than the
-        alternative); any method of :func:`~convlib.conv2d` computes instead the
-        equal correlation of the input spread with ``stride - 1`` zeros and
-        padded with more, by that method. A NaN or inf in the kernel times
-        those zeros makes NaN where the transposed convolution has none, so
-        ``"auto"`` scatters when the kernel holds one, or when the stride is
-        above 1; otherwise it correlates by the cheapest method."""
+        it, into the output (about ``prod(stride)`` times fewer multiply-adds than
+        the alternative, more for small inputs); any method of
+        :func:`~convlib.conv2d` computes instead the equal correlation of the
+        input spread with ``stride - 1`` zeros and padded with more, by that
+        method. A NaN or inf in the kernel times those zeros makes NaN where
+        the transposed convolution has none, so ``"auto"`` scatters when the
+        kernel holds one, or when the stride is above 1; otherwise it
+        correlates by the cheapest method."""
 
 
 def conv_transpose2d(
@@ -239,12 +241,15 @@ def conv_transpose2d(
 
     Notes
     -----
-    Equal to "spread the input with ``s - 1`` zeros, pad by ``d (k - 1) - p``,
-    cross-correlate with the flipped kernel", which is how stride 1 is computed.
-    With a larger stride that would multiply ``s_h s_w`` times more numbers,
-    most of them spread zeros, so each input value's contribution is scattered
-    instead: ``N H W C_in C_out/groups kh kw`` multiply-adds in one matrix
-    product, then one strided add per kernel tap.
+    Equal to "spread the input with ``s - 1`` zeros, pad by ``d (k - 1) - p``
+    (and ``output_padding`` after), cross-correlate at dilation ``d`` with the
+    flipped kernel, its channel axes swapped", which is how ``"auto"`` computes
+    stride 1 (unless the kernel holds NaN or inf). With a larger stride that
+    correlation would do ``H_out W_out / (H W)`` times the multiply-adds of the
+    scatter (about ``s_h s_w`` for large inputs), most of them with spread
+    zeros, so each input value's contribution is scattered instead:
+    ``N H W C_in C_out/groups kh kw`` multiply-adds in matrix products (in
+    blocks of bounded memory), then one strided add per kernel tap.
 
     Examples
     --------

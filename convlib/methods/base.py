@@ -17,7 +17,7 @@ The cost model counts, for each method, the multiply-adds done inside BLAS
 matrix products and how efficient those products can be given their shapes;
 the element visits of NumPy's element-wise passes; the points times ``log2``
 of the FFTs; and the NumPy calls issued from Python. It weighs them by
-throughput ratios that hold across current CPUs (not seconds measured on one
+throughput ratios meant to hold across CPUs (not seconds measured on one
 machine): a core does about :data:`ELEMENT_COST` BLAS multiply-adds in the
 time it streams one array element through an element-wise pass, about
 :data:`FFT_COST` per point and ``log2`` of an FFT, and about :data:`CALL_COST`

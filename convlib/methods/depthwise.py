@@ -76,8 +76,9 @@ def correlate_depthwise(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometr
     done as ``prod(kernel)`` multiply passes and as many add passes over each
     output block. Exact for integers. With stride 1 the passes run over the
     padded input's whole grid, flattened, where each tap reads one contiguous
-    shifted slice (``prod(spatial) / prod(out)`` times the work, a few percent
-    for large images, in long SIMD-friendly runs); the kept outputs are copied
+    shifted slice (``prod(spatial) / prod(out)`` times the work, ``spatial``
+    being the padded sizes: a few percent more for large images, in long
+    SIMD-friendly runs); the kept outputs are copied
     out after.
 
     Extra memory: per thread, one product buffer and (stride 1) one grid

@@ -202,7 +202,7 @@ def correlate_fft(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry) -> 
     computes them in BLAS, about ``4 * k_0`` real multiply-adds per frequency
     and kernel in 2-D (``kernel_spectra_multiply_adds`` counts them), the only
     work that grows with the kernel size. A stride
-    computes all stride-1 outputs and keeps every ``s``-th (``prod(s)`` times the
+    computes all stride-1 outputs and keeps every ``s``-th (about ``prod(s)`` times the
     needed work, so this method is for stride 1 in practice). The rounding
     error is about float precision times ``log2(prod(L))``, relative to the
     largest output.

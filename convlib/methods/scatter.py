@@ -3,7 +3,7 @@
 A transposed convolution sends every input value ``x[n, c, i]`` to the outputs
 ``i * s + p * d`` (minus the padding), scaled by the kernel taps
 ``w[c, :, p]``. Computing it as "spread the input with ``s - 1`` zeros, then
-correlate" multiplies those zeros too: ``prod(s)`` times the needed work. This
+correlate" multiplies those zeros too: about ``prod(s)`` times the needed work. This
 method does only the needed work, as two steps:
 
 1. one matrix product gives every input position's contribution to every tap,
@@ -48,8 +48,8 @@ def transpose_scatter(x: np.ndarray, weight: np.ndarray, geometry: TransposeGeom
     Notes
     -----
     ``n * prod(spatial) * c_in * c_out / groups * prod(kernel)`` multiply-adds in
-    BLAS (the transposed convolution's own count, ``prod(stride)`` times fewer
-    than correlating the zero-spread input), plus ``prod(kernel)`` strided add
+    BLAS (the transposed convolution's own count, about ``prod(stride)`` times
+    fewer than correlating the zero-spread input), plus ``prod(kernel)`` strided add
     passes of ``n * c_out * prod(spatial)`` values. Exact for integers.
 
     Extra memory: the uncropped output and one block of contributions, at most

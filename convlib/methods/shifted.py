@@ -50,9 +50,10 @@ def correlate_shifted(x: np.ndarray, weight: np.ndarray, geometry: ConvGeometry)
     -----
     ``prod(kernel) * groups`` matrix products of ``(L, c_in/groups) @
     (c_in/groups, c_out/groups)``, with ``L = n * prod(ceil(spatial / stride))``
-    positions: the multiply-adds of the direct method times the share of
-    positions that are cut away (``prod(ceil(spatial / stride)) / prod(out)``,
-    small for large images, large for tiny ones). Integers are multiplied
+    positions (``spatial``: the padded input's sizes): the multiply-adds of the
+    direct method times ``prod(ceil(spatial / stride)) / prod(out)``, the ratio
+    of positions computed to positions kept (close to 1 for large images, large
+    for tiny ones). Integers are multiplied
     exactly by NumPy's own (non-BLAS) matrix product.
 
     Extra memory (scratch, reused between calls): the input re-laid out
