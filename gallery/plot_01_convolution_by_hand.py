@@ -64,14 +64,16 @@ def draw_matrix(ax, values, title="", window=None, cmap="Blues"):
 #     o = \left\lfloor \frac{i + 2p - k}{s} \right\rfloor + 1 .
 #
 # (With a dilation ``d`` the kernel spans ``d (k - 1) + 1`` values instead of
-# ``k``.) :func:`convlib.conv_output_size` evaluates the formula; here each axis
-# has ``i = 4``, ``k = 2``, ``p = 0`` and ``s = 1``.
+# ``k``.) :func:`convlib.conv_output_size` evaluates the formula; here ``i``
+# and ``k`` are read off the image and the kernel, with no padding and stride 1.
 
-i, k, p, s = 4, 2, 0, 1
+(i, _), (k, _) = image.shape, kernel.shape
+p, s = 0, 1
 by_formula = (i + 2 * p - k) // s + 1
 print(f"(i + 2p - k) // s + 1 = ({i} + 2*{p} - {k}) // {s} + 1 = {by_formula}")
 by_convlib = convlib.conv_output_size(i, k, stride=s, padding=p)
-print("convlib.conv_output_size(4, 2) =", by_convlib)
+print(f"convlib.conv_output_size({i}, {k}) = {by_convlib}")
+assert by_convlib == by_formula
 
 # %%
 # Each output cell, step by step
@@ -80,13 +82,14 @@ print("convlib.conv_output_size(4, 2) =", by_convlib)
 # Put the kernel on the top-left window, multiply the four overlapping pairs
 # of numbers and add the products: that is the top-left output value. Then
 # move the window one column to the right, and so on, row by row. The printed
-# lines are the nine sums; the figure shows where each window sits.
+# lines are the sums; the figure shows where each window sits.
 
 h_out = w_out = by_formula
+kh, kw = kernel.shape
 steps = []
 for r in range(h_out):
     for c in range(w_out):
-        window = image[r : r + 2, c : c + 2]
+        window = image[r : r + kh, c : c + kw]
         products = window * kernel
         pairs = zip(window.ravel(), kernel.ravel())
         terms = " + ".join(f"{a}*({b})" for a, b in pairs)
@@ -95,18 +98,23 @@ for r in range(h_out):
 
 fig, axes = plt.subplots(h_out, w_out, figsize=(9, 9), layout="constrained")
 for r, c, value in steps:
-    draw_matrix(axes[r, c], image, f"out[{r}, {c}] = {value}", window=(r, c, 2, 2))
-fig.suptitle("The 2x2 kernel visits every 2x2 window of the 4x4 image (red frame)")
+    draw_matrix(axes[r, c], image, f"out[{r}, {c}] = {value}", window=(r, c, kh, kw))
+kernel_size, image_size = "x".join(map(str, kernel.shape)), "x".join(map(str, image.shape))
+title = f"The {kernel_size} kernel visits every {kernel_size} window of the {image_size} image"
+fig.suptitle(f"{title} (red frame)")
 plt.show()
 
 # %%
 # The window at row ``r`` and column ``c`` holds ``image[r:r+2, c:c+2]``, and
 # every value in its bottom row is larger than the value above it by the same
 # amount (printed below). The kernel subtracts the bottom row from the top row,
-# two columns wide, so all nine sums are equal.
+# two columns wide, so all the sums are equal.
 
 steps_down = image[1:] - image[:-1]  # each value minus the one above it
 print("bottom row minus top row, everywhere:", np.unique(steps_down))
+sums = np.unique([value for _, _, value in steps])
+print(f"{len(steps)} sums, distinct values: {sums}")
+assert len(np.unique(steps_down)) == 1 and len(sums) == 1
 
 # %%
 # One function, many libraries
@@ -138,6 +146,7 @@ def correlate_by_hand(image, kernel):
 flipped = kernel[::-1, ::-1]
 print("kernel flipped:\n", flipped)
 print("flipped kernel == -kernel:", np.array_equal(flipped, -kernel))
+assert np.array_equal(flipped, -kernel)
 
 
 def convolve_by_hand(image, kernel):
@@ -148,14 +157,17 @@ def convolve_by_hand(image, kernel):
 # %%
 # Now compute both operations with every tool at hand. PyTorch's
 # ``conv2d`` (what ``torch.nn.Conv2d`` calls) works on batches of
-# multi-channel images, shape ``(N, C, H, W)``, so the 4x4 image becomes
-# ``(1, 1, 4, 4)``; so does :func:`convlib.conv2d`, which follows PyTorch.
+# multi-channel images, shape ``(N, C, H, W)``, so the image gets two leading
+# axes of length one; so does :func:`convlib.conv2d`, which follows PyTorch.
+# PyTorch gives the true convolution only when handed the flipped kernel.
 # :func:`convlib.correlate2d` and :func:`convlib.convolve2d` take single
 # images, like their namesakes in ``scipy.signal``.
 
-x = image[None, None]  # (n, c_in, h, w) = (1, 1, 4, 4)
-w = kernel[None, None]  # (c_out, c_in, kh, kw) = (1, 1, 2, 2)
+x = image[None, None]  # (n, c_in, h, w) = (1, 1, h, w)
+w = kernel[None, None]  # (c_out, c_in, kh, kw) = (1, 1, kh, kw)
+print("batch x:", x.shape, " kernels w:", w.shape)
 x_torch, w_torch = torch.tensor(x), torch.tensor(w)
+w_flipped_torch = torch.tensor(flipped[None, None].copy())
 
 correlations = {
     "by hand": correlate_by_hand(image, kernel),
@@ -168,6 +180,7 @@ convolutions = {
     "by hand": convolve_by_hand(image, kernel),
     "convlib.convolve2d": convlib.convolve2d(image, kernel, "valid"),
     "scipy convolve2d": scipy.signal.convolve2d(image, kernel, "valid"),
+    "torch, kernel flipped": torch.nn.functional.conv2d(x_torch, w_flipped_torch)[0, 0].numpy(),
 }
 results = {"cross-correlation": correlations, "true convolution": convolutions}
 for operation, by_tool in results.items():
@@ -175,24 +188,33 @@ for operation, by_tool in results.items():
     for tool, result in by_tool.items():
         assert np.array_equal(result, by_tool["by hand"]), (tool, result)
         values = np.unique(result)
-        print(f"  {tool:20s} {values} everywhere, shape {result.shape}")
+        print(f"  {tool:21s} {values} everywhere, shape {result.shape}")
+cross = results["cross-correlation"]["by hand"]
+true = results["true convolution"]["by hand"]
+assert np.array_equal(true, -cross)  # opposite signs
+assert not np.array_equal(results["cross-correlation"]["torch conv2d"], true)
 
 # %%
 # Integers in, integers out: every tool agrees exactly within each
 # operation, and the two operations differ in sign (compare the two printed
-# groups). Cross-correlation is what PyTorch computes and what every
+# groups; both are asserted). Cross-correlation is what PyTorch computes and what every
 # deep-learning framework calls "convolution"; ``scipy.signal.convolve2d``
 # computes the flipped, true convolution, so it does **not** reproduce the
 # deep-learning result. The same goes for any hand-written loop that flips the
 # kernel "for true convolution": it agrees with ``scipy.signal.convolve2d``,
 # not with a ``Conv2d`` layer. To get a framework's result from SciPy use
-# ``scipy.signal.correlate2d``, or flip the kernel yourself.
-#
+# ``scipy.signal.correlate2d``, or flip the kernel yourself:
+
+by_torch = correlations["torch conv2d"]
+scipy_flipped = scipy.signal.convolve2d(image, flipped, "valid")
+print("scipy convolve2d with the flipped kernel == torch conv2d:", end=" ")
+print(np.array_equal(scipy_flipped, by_torch))
+assert np.array_equal(scipy_flipped, by_torch)
+
+# %%
 # The two side by side:
 
 fig, axes = plt.subplots(2, 3, figsize=(9, 6), layout="constrained")
-cross = results["cross-correlation"]["by hand"]
-true = results["true convolution"]["by hand"]
 draw_matrix(axes[0, 0], image, "image")
 draw_matrix(axes[0, 1], kernel, "kernel, as written", cmap="RdBu")
 draw_matrix(axes[0, 2], cross, "cross-correlation\n(deep learning's 'convolution')", cmap="RdBu")
@@ -211,23 +233,38 @@ plt.show()
 # negative of the other:
 
 lopsided = np.array([[0, 1], [2, 3]])
-print("correlation:\n", convlib.correlate2d(image, lopsided, mode="valid"))
-print("convolution:\n", convlib.convolve2d(image, lopsided, mode="valid"))
+correlation = convlib.correlate2d(image, lopsided, mode="valid")
+convolution = convlib.convolve2d(image, lopsided, mode="valid")
+print("correlation:\n", correlation)
+print("convolution:\n", convolution)
+print("convolution == correlation:", np.array_equal(convolution, correlation))
+print("convolution == -correlation:", np.array_equal(convolution, -correlation))
+assert not np.array_equal(convolution, correlation)
+assert not np.array_equal(convolution, -correlation)
 
 # %%
 # An image with an edge
 # ---------------------
 #
-# On the 4x4 ramp the kernel gives the same answer everywhere. On an image with
+# On the ramp the kernel gives the same answer everywhere. On an image with
 # a real horizontal edge, a dark top half above a bright bottom half, the
 # response is zero in flat regions and large only where the window straddles
-# the edge; its sign says which way the brightness changes.
+# the edge; its sign says which way the brightness changes (turning the image
+# upside down flips it).
 
 edge_image = np.zeros((6, 6), dtype=int)
-edge_image[3:] = 9  # bright bottom half
+edge_row = 3  # the first bright row
+edge_image[edge_row:] = 9  # bright bottom half
 edge_response = convlib.correlate2d(edge_image, kernel, mode="valid")
 print("edge response (cross-correlation):\n", edge_response)
 assert np.array_equal(edge_response, correlate_by_hand(edge_image, kernel))
+rows = np.arange(edge_response.shape[0])  # window r covers image rows r .. r + kh - 1
+straddles = (rows <= edge_row - 1) & (rows + kh - 1 >= edge_row)
+assert not edge_response[~straddles].any() and (edge_response[straddles] < 0).all()
+upside_down = convlib.correlate2d(edge_image[::-1], kernel, mode="valid")
+assert np.array_equal(upside_down, -edge_response[::-1])
+print("dark above bright:", np.unique(edge_response[straddles]), end="; ")
+print("bright above dark:", np.unique(upside_down[straddles[::-1]]))
 
 fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
 draw_matrix(axes[0], edge_image, "image with a horizontal edge", cmap="gray_r")
@@ -250,11 +287,17 @@ plt.show()
 
 print(f"{'padding':>8} {'stride':>6} {'formula':>8} {'conv2d shape':>13}")
 for padding, stride in [(0, 1), (1, 1), (0, 2), ("same", 1)]:
-    size = convlib.conv_output_size(4, 2, stride=stride, padding=padding)
+    size = convlib.conv_output_size(i, k, stride=stride, padding=padding)
     shape = convlib.conv2d(x, w, stride=stride, padding=padding).shape[2:]
     assert shape == (size, size)
     print(f"{padding!s:>8} {stride:>6} {size:>8} {shape!s:>13}")
-print("'same' padding (before, after) per axis:", convlib.same_padding(4, 2))
+    if padding == 0:
+        assert size < i  # without padding the output is smaller
+    if padding == "same":
+        assert size == i  # "same" keeps the size
+same_pads = convlib.same_padding(i, k)
+print("'same' padding (before, after) per axis:", same_pads)
+assert sum(same_pads) % 2 == 1 and same_pads[1] == same_pads[0] + 1
 
 # %%
 # Where next

@@ -95,6 +95,7 @@ for stride, pad in [(1, 0), (1, 1), (2, 1)]:
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
     outputs[stride, pad] = ours
     print(f"stride={stride}, pad={pad}: output {ours.shape}, same as convlib")
+assert len({out.shape for out in outputs.values()}) == 3  # three output sizes
 
 
 def draw_matrix(ax, values, title, cmap="RdBu"):
@@ -111,7 +112,7 @@ def draw_matrix(ax, values, title, cmap="RdBu"):
 
 
 fig, axes = plt.subplots(1, 4, figsize=(13, 4.4), layout="constrained")
-draw_matrix(axes[0], image, "image (7, 7)", cmap="gray_r")
+draw_matrix(axes[0], image, f"image {image.shape}", cmap="gray_r")
 for ax, ((stride, pad), out) in zip(axes[1:], outputs.items()):
     draw_matrix(ax, out, f"stride={stride}, pad={pad}\noutput {out.shape}")
 fig.suptitle("Left minus right column: negative on the bar's left edge, positive on its right edge")
@@ -121,9 +122,20 @@ plt.show()
 # The kernel subtracts the right column of each window from the left one
 # (with weights 1, 2, 1), so it gives negative values where the brightness
 # rises from left to right (the bar's left edge, red), positive values where
-# it falls (its right edge, blue), and zero where the image is flat. Padding
-# by one keeps the 7x7 size for a 3x3 kernel; a stride of 2 then keeps every
-# other window.
+# it falls (its right edge, blue), and zero where the image is flat (checked
+# below on the unpadded output). Padding by one keeps the image's size for a
+# 3x3 kernel; a stride of 2 then keeps every other window.
+
+valid = outputs[1, 0]  # window (r, c) covers image columns c .. c + 2
+bar_left, *_, bar_right = np.flatnonzero(image.any(axis=0))  # the bar's columns
+starts = np.arange(valid.shape[1])
+rises = (starts < bar_left) & (starts + 2 >= bar_left)  # window holds the left edge
+falls = (starts <= bar_right) & (starts + 2 > bar_right)  # ... the right edge
+print("column sums of the unpadded output:", valid.sum(axis=0))
+assert (valid[:, rises] <= 0).all() and (valid[:, rises] < 0).any()
+assert (valid[:, falls] >= 0).all() and (valid[:, falls] > 0).any()
+assert not valid[:, ~(rises | falls)].any()  # flat in every other window
+assert outputs[1, 1].shape == image.shape
 #
 # The three cases above use small whole numbers. On random data, with more
 # settings, the loop still matches :func:`convlib.conv2d` to float64 rounding:
@@ -137,7 +149,7 @@ for stride in (1, 2, 3):
         theirs = convlib.conv2d(x, w, stride=stride, padding=pad)[0, 0]
         scale = np.abs(theirs).max()
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12 * scale)
-print("9 stride/pad settings, (11, 9) image, (4, 3) kernel: all equal")
+print(f"9 stride/pad settings, {noise.shape} image, {kern.shape} kernel: all equal")
 
 # %%
 # One colour image, one filter
@@ -236,8 +248,8 @@ plt.show()
 # batch. Each filter gives one output channel, so the output is ``(batch,
 # out_h, out_w, num_filters)``: its last axis counts the **filters**, not the
 # filters' channels (which must equal the input's channels and are summed
-# away). Here 4 random 9x9 RGB images meet 8 filters of shape 5x5x3, with
-# padding 2 and stride 1.
+# away). Here a batch of random RGB images meets a stack of 5x5x3 filters,
+# with padding 2 and stride 1 (the shapes are printed below).
 
 
 def convolution_batch(images, kernels, stride=1, pad=0):
@@ -271,11 +283,15 @@ assert ours.shape[-1] == kernels.shape[0]
 # ``(batch, channels, h, w)`` ("NCHW") and the filters as ``(num_filters,
 # channels, kh, kw)`` ("OIHW"). :func:`convlib.convert_layout` reorders the
 # axes by name. Keras's ``padding="same"`` is the 2 pixels of padding here
-# (for a 5x5 kernel with stride 1); PyTorch takes ``padding=2`` directly.
+# (for a 5x5 kernel with stride 1, printed below); PyTorch takes
+# ``padding=2`` directly.
 
+num_filters, _, k_size, _ = kernels.shape
+print("Keras 'same' padding (before, after):", convlib.same_padding(images.shape[1], k_size))
+assert convlib.same_padding(images.shape[1], k_size) == (2, 2)
 keras_layer = tf.keras.layers.Conv2D(
-    filters=8,
-    kernel_size=5,
+    filters=num_filters,
+    kernel_size=k_size,
     padding="same",
     use_bias=False,
 )
@@ -283,7 +299,7 @@ keras_layer.build(images.shape)
 keras_layer.set_weights([convlib.convert_layout(kernels, "OHWI", "HWIO")])
 by_keras = keras_layer(images).numpy()
 
-torch_layer = torch.nn.Conv2d(3, 8, kernel_size=5, padding=2, bias=False)
+torch_layer = torch.nn.Conv2d(3, num_filters, kernel_size=k_size, padding=2, bias=False)
 weight_oihw = convlib.convert_layout(kernels, "OHWI", "OIHW")
 images_nchw = convlib.convert_layout(images, "NHWC", "NCHW").copy()
 with torch.no_grad():
@@ -327,12 +343,13 @@ check_close("loop vs convlib.conv2d", ours, by_convlib)
 
 almost_equal = np.float32([1.0049999]), np.float32([1.0050001])
 clearly_different = np.float32([1.001]), np.float32([1.004])
-for a, b in [almost_equal, clearly_different]:
+for (a, b), agree in [(almost_equal, True), (clearly_different, False)]:
     a2, b2 = np.round(a, 2), np.round(b, 2)  # rounded to 2 decimals
     rounded = np.allclose(a2, b2, rtol=1e-5, atol=1e-8)
     tolerance = np.allclose(a, b, rtol=0, atol=1e-4 * np.abs(b).max())
     print(f"{a[0]:.7f} vs {b[0]:.7f} (difference {abs(b[0] - a[0]):.1e})")
     print(f"    equal by the rounded check: {rounded}, by the tolerance: {tolerance}")
+    assert tolerance == agree and rounded != agree  # rounding gets both wrong
 
 # %%
 # The rounded check fails the pair that agrees and passes the pair that does
@@ -350,10 +367,11 @@ for name, reference in [("Keras", by_keras), ("PyTorch", by_torch)]:
 #
 # Finally, the batched output: one row per image, one column per filter.
 
-fig, axes = plt.subplots(4, 8, figsize=(12, 6.5), layout="constrained")
+n_images, n_filters = ours.shape[0], ours.shape[-1]
+fig, axes = plt.subplots(n_images, n_filters, figsize=(12, 6.5), layout="constrained")
 limit = np.abs(ours).max()
-for b in range(4):
-    for f in range(8):
+for b in range(n_images):
+    for f in range(n_filters):
         ax = axes[b, f]
         ax.imshow(ours[b, :, :, f], cmap="RdBu", vmin=-limit, vmax=limit)
         ax.set_xticks([])

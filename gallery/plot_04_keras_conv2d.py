@@ -8,19 +8,19 @@ computes with convlib. You will learn how Keras lays out images
 (``(height, width, in_channels, filters)``, "HWIO"), what ``filters``,
 ``kernel_size``, ``strides`` and ``padding="same"`` do to the output's shape,
 where the bias goes, and what ``padding="same"`` means with a stride of 2: the
-padding becomes lopsided, which matters when you move a layer to another
+padding can become lopsided, which matters when you move a layer to another
 framework.
 """
 
 # %%
-# A layer and a (1, 10, 10, 1) input
-# ----------------------------------
+# A layer and a batch of one image
+# --------------------------------
 #
-# The input is a batch of one 10x10 image with one channel. Its values are
-# random: this example is about shapes and about matching numbers exactly, not
-# about what the picture shows (see the image-filter example for that).
-# ``keras.utils.set_random_seed`` makes the layer's random initial weights the
-# same on every run.
+# The input is a batch of one small square image with one channel (its shape
+# is printed below). Its values are random: this example is about shapes and
+# about matching numbers exactly, not about what the picture shows (see the
+# image-filter example for that). Fixing the random generators first makes the
+# layer's random initial weights the same on every run.
 
 import os
 
@@ -47,6 +47,7 @@ conv_layer = tf.keras.layers.Conv2D(
 y = conv_layer(x).numpy()
 print("input shape: ", x.shape)
 print("output shape:", y.shape)
+assert y.shape[1:3] == x.shape[1:3]  # "same", stride 1: same height and width
 
 # %%
 # ``padding="same"`` adds just enough zeros around the image that, with stride
@@ -60,10 +61,14 @@ print("output shape:", y.shape)
 # kernel width, input channels, filters): ``kernel[p, q, c, f]`` multiplies
 # input channel ``c`` at offset ``(p, q)`` in the window, for output channel
 # ``f``. The bias holds one number per filter, added to every value of that
-# output channel; Keras starts it at zero, so give it a value to see it at
-# work.
+# output channel; Keras starts it at zero (its initializer and initial values
+# are printed below), so give it a value to see it at work.
 
 kernel = conv_layer.kernel.numpy()  # (kh, kw, c_in, filters): HWIO
+initial_bias = conv_layer.bias.numpy()
+print("bias initializer:", type(conv_layer.bias_initializer).__name__, end="; ")
+print("initial bias:", initial_bias)
+assert not initial_bias.any()  # Keras's default bias: all zeros
 conv_layer.bias.assign([0.5])
 bias = conv_layer.bias.numpy()  # (filters,)
 print("kernel shape:", kernel.shape, " bias:", bias)
@@ -98,9 +103,11 @@ check_close("Keras vs convlib, 1 filter", ours, y)
 # The output, the bias and the zeros around the border, in pictures:
 
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.6), layout="constrained")
+h, w = x.shape[1:3]
+kh, kw = kernel.shape[:2]
 panels = [
-    (x[0, :, :, 0], "input x[0, :, :, 0]\n(random, 10x10)"),
-    (kernel[:, :, 0, 0], "kernel[:, :, 0, 0]\n(3x3, HWIO)"),
+    (x[0, :, :, 0], f"input x[0, :, :, 0]\n(random, {h}x{w})"),
+    (kernel[:, :, 0, 0], f"kernel[:, :, 0, 0]\n({kh}x{kw}, HWIO)"),
     (y[0, :, :, 0], f"Keras output (bias {bias[0]:g})\n{y.shape}"),
     (y[0, :, :, 0] - ours[0, :, :, 0], "Keras minus convlib"),
 ]
@@ -117,9 +124,10 @@ plt.show()
 # More channels, more filters
 # ---------------------------
 #
-# With a colour-like input of 3 channels and ``filters=8`` the kernel becomes
-# ``(3, 3, 3, 8)``: one 3x3x3 filter per output channel, and 8 biases. The
-# layer's parameter count is the kernel's size plus the bias's.
+# With a colour-like input of 3 channels and ``filters=8`` the kernel gains
+# the input channels and the filters as its last two axes, ``(kh, kw, c_in,
+# filters)``: one ``kh x kw x c_in`` filter per output channel, and one bias
+# each. The layer's parameter count is the kernel's size plus the bias's.
 
 x3 = rng.standard_normal((1, 10, 10, 3)).astype(np.float32)
 layer8 = tf.keras.layers.Conv2D(filters=8, kernel_size=3, padding="same")
@@ -131,6 +139,9 @@ print("input", x3.shape, "-> output", y8.shape)
 print("kernel", kernel8.shape, " bias", bias8.shape)
 n_params = layer8.count_params()
 print("parameters:", n_params, "=", kernel8.size, "+", bias8.size)
+assert kernel8.shape == (*kernel.shape[:2], x3.shape[-1], y8.shape[-1])
+assert bias8.shape == (y8.shape[-1],)
+assert n_params == kernel8.size + bias8.size
 ours8 = convlib.conv2d(x3, kernel8, bias8, padding="same", data_format="NHWC")
 check_close("Keras vs convlib, 8 filters", ours8, y8)
 
@@ -140,10 +151,11 @@ check_close("Keras vs convlib, 8 filters", ours8, y8)
 #
 # With ``strides=2``, ``"same"`` no longer means "same size": the output has
 # ``ceil(input / stride)`` rows and columns, and TensorFlow pads just enough
-# for that. Along each axis of length 10 with a 3-wide kernel the windows
-# start every 2 pixels, and the last one needs one extra pixel past the
-# image; TensorFlow adds it **after** the image (at the bottom and on the
-# right), none before. :func:`convlib.same_padding` computes this padding.
+# for that. Here the windows start every 2 pixels and the last one reaches
+# past the image (the printed window starts). TensorFlow splits the missing
+# zeros between the two sides and puts the odd one **after** the image (at
+# the bottom and on the right); here there is just one, so none goes before.
+# :func:`convlib.same_padding` computes this padding.
 
 layer_s2 = tf.keras.layers.Conv2D(
     filters=8,
@@ -154,18 +166,31 @@ layer_s2 = tf.keras.layers.Conv2D(
 layer_s2.build(x3.shape)
 layer_s2.set_weights([kernel8, bias8])
 y_s2 = layer_s2(x3).numpy()
-pads = convlib.same_padding(10, 3, stride=2)
+size, k, stride = x3.shape[1], kernel8.shape[0], 2
+pads = convlib.same_padding(size, k, stride=stride)
+n_out = -(-size // stride)  # ceil(size / stride)
+starts = [j * stride - pads[0] for j in range(n_out)]
 print("stride 2, 'same': output", y_s2.shape)
+print(f"axis of {size} pixels, kernel {k}: windows start at {starts}, ", end="")
+print(f"the last covers pixels {starts[-1]}..{starts[-1] + k - 1}")
 print("padding (before, after) on each axis:", pads)
-print("ceil(10 / 2) =", -(-10 // 2))
-print("conv_output_size(10, 3, 2, pads) =", convlib.conv_output_size(10, 3, 2, pads))
+print(f"ceil({size} / {stride}) =", n_out)
+print(
+    f"conv_output_size({size}, {k}, {stride}, pads) =",
+    convlib.conv_output_size(size, k, stride, pads),
+)
+assert y_s2.shape[1:3] == (n_out, n_out)
+assert pads[1] >= pads[0]
+assert pads == (0, 1)  # here: one zero, after the image
 
 # %%
 # convlib reproduces it with ``padding="same"``, or with the padding spelled
 # out as ``(before, after)`` pairs. Padding one zero on **both** sides, as
-# PyTorch's ``padding=1`` does, also gives a 5x5 output but different values
-# (the printed difference is of the size of the outputs themselves): every
-# window sits one pixel further up and left.
+# PyTorch's ``padding=1`` does (checked in the PyTorch example), gives an
+# output of the same shape but different values (the printed difference is of
+# the size of the outputs themselves): every window sits one pixel further up
+# and left, as the last check shows by padding one more zero before the image
+# and one fewer after.
 
 nhwc = {"stride": 2, "data_format": "NHWC"}
 same = convlib.conv2d(x3, kernel8, bias8, padding="same", **nhwc)
@@ -176,6 +201,13 @@ check_close("padding=((0, 1), (0, 1))", explicit, y_s2)
 off_by = np.abs(symmetric - y_s2).max()
 print(f"padding=1: shape {symmetric.shape}, max |diff| from Keras {off_by:.2f}")
 assert off_by > 1e-4 * np.abs(y_s2).max()
+assert symmetric.shape == y_s2.shape
+moved = (pads[0] + 1, pads[1] - 1)  # every window one pixel earlier
+check_close(
+    "padding=1 vs windows moved",
+    symmetric,
+    convlib.conv2d(x3, kernel8, bias8, padding=(moved, moved), **nhwc),
+)
 
 # %%
 # Where the windows fall, along one axis of the image, for the three
@@ -204,17 +236,34 @@ def draw_windows(ax, size, k, stride, pads, title):
 
 
 fig, axes = plt.subplots(3, 1, figsize=(8, 9.5), layout="constrained")
-pads_s1 = convlib.same_padding(10, 3, stride=1)
-draw_windows(axes[0], 10, 3, 1, pads_s1, "stride 1, 'same'")
-draw_windows(axes[1], 10, 3, 2, pads, "stride 2, 'same' (TensorFlow)")
-draw_windows(axes[2], 10, 3, 2, (1, 1), "stride 2, padding=1 (PyTorch)")
+pads_s1 = convlib.same_padding(size, k, stride=1)
+draw_windows(axes[0], size, k, 1, pads_s1, "stride 1, 'same'")
+draw_windows(axes[1], size, k, stride, pads, "stride 2, 'same' (TensorFlow)")
+draw_windows(axes[2], size, k, stride, (1, 1), "stride 2, padding=1 (PyTorch)")
 plt.show()
 
 # %%
-# With TensorFlow's padding the first window starts on the first pixel and the
-# last one covers the extra zero after the image; with symmetric padding every
-# window starts one pixel earlier, so a layer moved between the frameworks
-# must pad ``(0, 1)`` explicitly to give the same output. The PyTorch example
+# With TensorFlow's padding here the first window starts on the first pixel
+# and the last one covers the extra zero after the image; with symmetric
+# padding every window starts one pixel earlier, so a layer moved between the
+# frameworks must pad explicitly, with the ``(before, after)`` pairs that
+# :func:`convlib.same_padding` gives for its input size. The PyTorch example
 # next does exactly that.
+#
+# The same rule holds at stride 1 for a kernel of even size: the padding then
+# has an odd total, and TensorFlow puts the odd zero after the image.
+
+x_even = rng.standard_normal((1, 7, 7, 1), dtype=np.float32)
+layer_even = tf.keras.layers.Conv2D(filters=1, kernel_size=2, padding="same")
+y_even = layer_even(x_even).numpy()
+kernel_even, bias_even = layer_even.get_weights()
+pads_even = convlib.same_padding(x_even.shape[1], kernel_even.shape[0])
+print("2x2 kernel, stride 1, 'same': padding (before, after) =", pads_even)
+assert pads_even[1] == pads_even[0] + 1
+after_only = convlib.conv2d(
+    x_even, kernel_even, bias_even, padding=(pads_even, pads_even), data_format="NHWC"
+)
+check_close("Keras 'same', 2x2 kernel", after_only, y_even)
+assert y_even.shape == x_even.shape
 
 # sphinx_gallery_thumbnail_number = 2

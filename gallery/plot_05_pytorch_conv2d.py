@@ -12,14 +12,15 @@ so that a stride-2 layer gives the same output as Keras's ``padding="same"``.
 """
 
 # %%
-# A layer and a (1, 1, 10, 10) input
-# ----------------------------------
+# A layer and a batch of one image
+# --------------------------------
 #
 # PyTorch puts the channels before height and width. The input is one random
-# 10x10 image with one channel, used for shapes and for matching numbers.
+# square image with one channel, used for shapes and for matching numbers.
 # ``padding=1`` adds one row or column of zeros on every side, so a 3x3 kernel
-# with stride 1 keeps the 10x10 size. ``torch.manual_seed`` fixes the layer's
-# random initial weights.
+# with stride 1 keeps the input's size (both shapes are printed below). Fixing
+# PyTorch's random generator first makes the layer's random initial weights
+# the same on every run.
 
 import os
 
@@ -48,6 +49,7 @@ with torch.no_grad():
     y = conv_layer(x).numpy()
 print("input shape: ", tuple(x.shape))
 print("output shape:", y.shape)
+assert y.shape == tuple(x.shape)
 
 # %%
 # Inside the layer
@@ -55,11 +57,29 @@ print("output shape:", y.shape)
 #
 # ``weight[o, i, p, q]`` multiplies input channel ``i`` at offset ``(p, q)`` of
 # the window for output channel ``o``: the "OIHW" layout. Unlike Keras,
-# PyTorch starts the bias at a small random value rather than zero.
+# PyTorch starts the bias at a small random value rather than zero: drawn
+# uniformly between :math:`\pm 1/\sqrt{\mathrm{fan\_in}}`, with ``fan_in =
+# in_channels * kh * kw`` (for ``groups=1``), as its documentation says. A wider layer shows it
+# better than the one-bias layer above; the Keras default is checked alongside.
 
 weight = conv_layer.weight.detach().numpy()  # (c_out, c_in, kh, kw): OIHW
 bias = conv_layer.bias.detach().numpy()  # (c_out,)
 print("weight shape:", weight.shape, " bias:", bias)
+
+wide = torch.nn.Conv2d(in_channels=3, out_channels=64, kernel_size=3)
+wide_bias = wide.bias.detach().numpy()
+fan_in = wide.in_channels * wide.kernel_size[0] * wide.kernel_size[1]
+bound = 1 / np.sqrt(fan_in)
+print(f"PyTorch Conv2d(3, 64, 3): fan_in {fan_in}, bound 1/sqrt(fan_in) = {bound:.4f}")
+print(f"    bias from {wide_bias.min():.4f} to {wide_bias.max():.4f}, ", end="")
+print(f"{np.count_nonzero(wide_bias)} of {wide_bias.size} non-zero")
+assert wide_bias.any() and bias.any()  # not all zero
+assert np.abs(wide_bias).max() <= bound and np.abs(bias).max() <= 1 / np.sqrt(weight[0].size)
+keras_wide = tf.keras.layers.Conv2D(filters=64, kernel_size=3)
+keras_wide.build((None, 10, 10, 3))
+keras_bias = keras_wide.bias.numpy()
+print(f"Keras Conv2D(64, 3): {np.count_nonzero(keras_bias)} of {keras_bias.size} non-zero")
+assert not keras_bias.any()  # Keras: all zeros
 
 # %%
 # Reproduced with convlib
@@ -83,9 +103,11 @@ ours = convlib.conv2d(x.numpy(), weight, bias, stride=1, padding=1)
 check_close("PyTorch vs convlib", ours, y)
 
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.6), layout="constrained")
+h, w = x.shape[2:]
+kh, kw = weight.shape[2:]
 panels = [
-    (x[0, 0].numpy(), "input x[0, 0]\n(random, 10x10)"),
-    (weight[0, 0], "weight[0, 0]\n(3x3, OIHW)"),
+    (x[0, 0].numpy(), f"input x[0, 0]\n(random, {h}x{w})"),
+    (weight[0, 0], f"weight[0, 0]\n({kh}x{kw}, OIHW)"),
     (y[0, 0], f"PyTorch output\n{y.shape}"),
     (y[0, 0] - ours[0, 0], "PyTorch minus convlib"),
 ]
@@ -135,8 +157,8 @@ check_close("PyTorch vs Keras, same weights", by_keras, by_torch)
 by_convlib = convlib.conv2d(image_nchw, w_oihw, b, padding=1)
 check_close("PyTorch vs convlib            ", by_convlib, by_torch)
 
-fig, axes = plt.subplots(2, 8, figsize=(13, 4.4), layout="constrained")
-for f in range(8):
+fig, axes = plt.subplots(2, by_torch.shape[1], figsize=(13, 4.4), layout="constrained")
+for f in range(by_torch.shape[1]):
     limit = np.abs(by_torch[0, f]).max()
     rows = [(by_torch, "PyTorch"), (by_keras, "Keras")]
     for row, (maps, name) in enumerate(rows):
@@ -144,7 +166,7 @@ for f in range(8):
         axes[row, f].set_xticks([])
         axes[row, f].set_yticks([])
         axes[row, f].set_title(f"{name}, channel {f}", fontsize=8)
-fig.suptitle("One layer, two frameworks: the 8 output channels are the same")
+fig.suptitle(f"One layer, two frameworks: the {by_torch.shape[1]} output channels are the same")
 plt.show()
 
 # %%
@@ -153,9 +175,9 @@ plt.show()
 #
 # The other direction is the same transpose, "HWIO" to "OIHW". But with
 # ``strides=2`` Keras's ``padding="same"`` pads according to the input's size,
-# and may put more zeros after the image than before it. The photo here has an
-# odd height and an even width; :func:`convlib.same_padding` gives the padding
-# Keras uses along each axis:
+# and may put more zeros after the image than before it. The photo's height
+# and width, whether each is odd or even, and the padding Keras uses along each
+# axis (from :func:`convlib.same_padding`) are printed below:
 
 keras_s2 = tf.keras.layers.Conv2D(
     filters=8,
@@ -168,16 +190,20 @@ by_keras_s2 = convlib.convert_layout(out_nhwc, "NHWC", "NCHW")
 h, w = photo.shape[:2]
 pad_h = convlib.same_padding(h, 3, stride=2)
 pad_w = convlib.same_padding(w, 3, stride=2)
-print(f"height {h}: pad (top, bottom) = {pad_h}")
-print(f"width  {w}: pad (left, right) = {pad_w}")
+for axis, n, pad in [("height", h, pad_h), ("width ", w, pad_w)]:
+    parity = "odd" if n % 2 else "even"
+    print(f"{axis} {n} ({parity}): Keras pads {pad} (before, after)")
 
 # %%
 # PyTorch's ``padding="same"`` exists only for stride 1:
 
+torch.nn.Conv2d(3, 8, kernel_size=3, stride=1, padding="same")  # accepted
 try:
     torch.nn.Conv2d(3, 8, kernel_size=3, stride=2, padding="same")
 except ValueError as error:
     print("ValueError:", error)
+else:
+    raise AssertionError("PyTorch accepted padding='same' with stride 2")
 
 # %%
 # So pad explicitly: ``torch.nn.functional.pad`` takes the amounts for the last
@@ -204,11 +230,22 @@ by_convlib_s2 = convlib.conv2d(image_nchw, w_s2, bias_k, **s2_same)
 check_close("Keras vs convlib 'same'           ", by_convlib_s2, by_keras_s2)
 off_by = np.abs(by_torch_sym - by_keras_s2).max()
 print(f"padding=1: {by_torch_sym.shape}, max |diff| from Keras {off_by:.2f}")
+assert by_torch_sym.shape == by_keras_s2.shape
+assert off_by > 1e-4 * np.abs(by_keras_s2).max()
+symmetric = convlib.conv2d(image_nchw, w_s2, bias_k, stride=2, padding=((1, 1), (1, 1)))
+check_close("PyTorch padding=1 vs (1, 1) per axis", by_torch_sym, symmetric)
 
 # %%
-# Compare the printed paddings: along the odd height Keras puts one zero on
-# each side, as ``padding=1`` does, but along the even width it puts its single
-# zero after the image only. ``padding=1`` adds one before the image as well,
-# which moves every window one pixel to the left: same shape, other values.
+# Compare the printed paddings: along an axis where Keras puts one zero on
+# each side, it does what ``padding=1`` does; along an axis where it puts its
+# single zero after the image only, ``padding=1`` adds one before the image
+# as well, which moves every window one pixel back (up, or to the left): same
+# shape, other values. The check below moves Keras's windows by one pixel on
+# exactly those axes and gets PyTorch's ``padding=1`` result.
+
+moved = [p if p[0] == p[1] else (p[0] + 1, p[1] - 1) for p in (pad_h, pad_w)]
+print("Keras's padding with the lopsided axes moved by one pixel:", moved)
+by_moved = convlib.conv2d(image_nchw, w_s2, bias_k, stride=2, padding=moved)
+check_close("PyTorch padding=1 vs windows moved ", by_torch_sym, by_moved)
 
 # sphinx_gallery_thumbnail_number = 2

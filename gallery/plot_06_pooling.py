@@ -19,7 +19,8 @@ same layer.
 # A pooling window has no weights. Max pooling keeps the largest value in each
 # window, average pooling their mean. With a 2x2 window and a stride of 2 the
 # windows tile the image without overlapping, and the output is half as high
-# and half as wide.
+# and half as wide (rounded down, for an odd size: a last row or column that
+# fills no window is dropped).
 
 import os
 
@@ -57,6 +58,10 @@ avg_pooled = pool_by_hand(image, size=2, stride=2, reduce=np.mean)
 print("image:\n", image)
 print("max pooling, 2x2 windows, stride 2:\n", max_pooled)
 print("average pooling, 2x2 windows, stride 2:\n", avg_pooled)
+assert max_pooled.shape == (image.shape[0] // 2, image.shape[1] // 2)
+odd = pool_by_hand(np.arange(5 * 7).reshape(5, 7), size=2, stride=2)
+print("a (5, 7) image gives", odd.shape)
+assert odd.shape == (5 // 2, 7 // 2)
 
 # %%
 # convlib works on batches of multi-channel images, ``(N, C, H, W)`` as in
@@ -64,7 +69,7 @@ print("average pooling, 2x2 windows, stride 2:\n", avg_pooled)
 # ``max_pool2d`` and Keras's ``MaxPooling2D`` layer do (Keras works on
 # ``(N, H, W, C)``):
 
-x = image[None, None]  # (n, c, h, w) = (1, 1, 4, 4)
+x = image[None, None]  # (n, c, h, w) = (1, 1, h, w)
 by_convlib = convlib.max_pool2d(x, 2)[0, 0]
 by_torch = F.max_pool2d(torch.tensor(x), 2)[0, 0].numpy()
 keras_pool = tf.keras.layers.MaxPooling2D(pool_size=2)
@@ -112,12 +117,14 @@ plt.show()
 # ``floor((i + 2p - k) / s) + 1``, so :func:`convlib.conv_output_size` applies.
 # A stride smaller than the window makes windows overlap (the classic 3x3,
 # stride 2 pooling of AlexNet); padding adds room around the border. For a
-# 6x6 input:
+# square input of the printed size:
 
+side = 6
+print(f"input {side}x{side}")
 print(f"{'window':>6} {'stride':>6} {'padding':>7} {'output':>6}")
 for k, s, p in [(2, 2, 0), (3, 2, 0), (3, 2, 1), (3, 1, 1)]:
-    size = convlib.conv_output_size(6, k, stride=s, padding=p)
-    pooled = convlib.max_pool2d(np.zeros((1, 1, 6, 6)), k, s, p)
+    size = convlib.conv_output_size(side, k, stride=s, padding=p)
+    pooled = convlib.max_pool2d(np.zeros((1, 1, side, side)), k, s, p)
     assert pooled.shape[2:] == (size, size)
     print(f"{k:>6} {s:>6} {p:>7} {size:>6}")
 
@@ -129,15 +136,27 @@ for k, s, p in [(2, 2, 0), (3, 2, 0), (3, 2, 1), (3, 1, 1)]:
 # For a maximum it is not: on an image whose values are all negative, a zero
 # in the padding would win every border window. Max pooling therefore pads
 # with minus infinity, which never wins. The check, on an all-negative image,
-# against PyTorch and against a loop over a zero-padded copy:
+# against PyTorch, against a loop over a copy padded with minus infinity, and
+# against a loop over a zero-padded copy: there every window that reaches into
+# the padding returns the 0, and only the windows inside the image are right.
 
 negative = -1.0 - rng.random((1, 1, 5, 5))  # values between -2 and -1
 ours = convlib.max_pool2d(negative, 3, stride=2, padding=1)
 by_torch = F.max_pool2d(torch.from_numpy(negative), 3, stride=2, padding=1)
+minus_inf_padded = np.pad(negative[0, 0], 1, constant_values=-np.inf)
+by_loop = pool_by_hand(minus_inf_padded, size=3, stride=2)
 zero_padded = pool_by_hand(np.pad(negative[0, 0], 1), size=3, stride=2)
 np.testing.assert_array_equal(ours, by_torch.numpy())
-print("convlib == PyTorch:\n", ours[0, 0].round(3))
+np.testing.assert_array_equal(ours[0, 0], by_loop)
+print("convlib == PyTorch == loop padded with -inf:\n", ours[0, 0].round(3))
 print("zero padding instead (wrong):\n", zero_padded.round(3))
+starts = np.arange(zero_padded.shape[0]) * 2 - 1  # first input row of each window
+reaches_pad = (starts < 0) | (starts + 3 > negative.shape[2])  # same for the columns
+border = reaches_pad[:, None] | reaches_pad[None, :]  # windows that touch the padding
+print(f"{border.sum()} of {border.size} windows touch the padding")
+assert (ours < 0).all()  # minus infinity never wins
+assert (zero_padded[border] == 0).all()  # the padding's zero wins every border window
+np.testing.assert_array_equal(zero_padded[~border], ours[0, 0][~border])
 
 # %%
 # Average pooling: is the padding counted?
@@ -147,12 +166,18 @@ print("zero padding instead (wrong):\n", zero_padded.round(3))
 # frameworks disagree on whether they count. PyTorch's ``avg_pool2d`` divides
 # by the whole window, padding included (``count_include_pad=True`` by
 # default); TensorFlow's ``padding="SAME"`` divides only by the number of real
-# pixels in the window. On a 5x5 image of ones, with 3x3 windows and stride 2,
-# both frameworks pad one pixel on every side (the printed paddings), so the
-# windows are the same and only the divisor differs:
+# pixels in the window. On an image of ones, with 3x3 windows and stride 2
+# (sizes in the figure's title), TensorFlow pads one pixel on every side, as
+# ``padding=1`` does in PyTorch (the printed padding), so the windows are the
+# same and only the divisor differs:
 
-print("TensorFlow 'SAME' padding:", convlib.same_padding(5, 3, stride=2))
-ones = np.ones((1, 1, 5, 5), dtype=np.float32)  # NCHW
+side = 5
+tf_pads = convlib.same_padding(side, 3, stride=2)
+print("TensorFlow 'SAME' padding:", tf_pads)
+assert tf_pads == (1, 1)
+print("PyTorch count_include_pad default:", torch.nn.AvgPool2d(3).count_include_pad)
+assert torch.nn.AvgPool2d(3).count_include_pad
+ones = np.ones((1, 1, side, side), dtype=np.float32)  # NCHW
 ones_nhwc = ones.transpose(0, 2, 3, 1)
 torch_avg = F.avg_pool2d(torch.from_numpy(ones), 3, stride=2, padding=1)
 tf_avg = tf.nn.avg_pool2d(ones_nhwc, ksize=3, strides=2, padding="SAME")
@@ -168,8 +193,10 @@ print("TensorFlow (padding not counted):\n", tf_avg)
 # follows PyTorch (and ``count_include_pad=False`` turns the counting off),
 # ``padding="same"`` follows TensorFlow.
 
-corner = np.pad(np.ones((5, 5)), 1)[:3, :3]  # top-left window, padded image
+corner = np.pad(np.ones((side, side)), 1)[:3, :3]  # top-left window, padded image
 print(f"top-left window: {corner.sum():g} image pixels out of {corner.size}")
+assert np.isclose(torch_avg[0, 0], corner.sum() / corner.size)  # PyTorch: whole window
+np.testing.assert_array_equal(tf_avg, 1)  # TensorFlow: real pixels only
 
 like_torch = convlib.avg_pool2d(ones, 3, 2, padding=1)
 like_tf = convlib.avg_pool2d(ones, 3, 2, padding="same")
@@ -191,20 +218,21 @@ for ax, values, title in [
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title, fontsize=10)
-fig.suptitle("Average pooling of a 5x5 image of ones, 3x3 windows, stride 2")
+fig.suptitle(f"Average pooling of a {side}x{side} image of ones, 3x3 windows, stride 2")
 plt.show()
 
 # %%
 # Checked against both frameworks
 # -------------------------------
 #
-# The same comparisons on a random float32 batch of 2 images with 3 channels,
-# for several window sizes, strides and paddings. Maxima are copied, never
+# The same comparisons on a random float32 batch of multi-channel images (its
+# shape is printed below), for several window sizes, strides and paddings. Maxima are copied, never
 # computed, so max pooling must agree exactly; averages agree to float32
 # rounding (tolerance ``1e-4`` of the largest value).
 
 batch = rng.standard_normal((2, 3, 9, 9), dtype=np.float32)  # NCHW
 batch_nhwc = np.ascontiguousarray(batch.transpose(0, 2, 3, 1))  # for TF
+print("batch (n, c, h, w):", batch.shape)
 
 
 def report(name, ours, reference, exact):
@@ -240,26 +268,29 @@ for k, s, p in [(2, 2, "VALID"), (3, 2, "SAME"), (3, 1, "SAME")]:
 # --------------------
 #
 # On a real image, the portrait of Grace Hopper that ships with matplotlib,
-# 4x4 pooling shrinks each side four times. Max pooling keeps the brightest
+# 4x4 pooling shrinks each side four times (rounded down; the shapes are in
+# the titles). Max pooling keeps the brightest
 # pixel of each window, so thin bright details (the white collar, the stars)
 # survive and grow; average pooling blurs them into their surroundings.
 
 with get_sample_data("grace_hopper.jpg") as file:
     photo = plt.imread(file)
 gray = photo @ np.array([0.299, 0.587, 0.114], dtype=np.float32) / 255  # (h, w)
-pooled_max = convlib.max_pool2d(gray[None, None], 4)[0, 0]
-pooled_avg = convlib.avg_pool2d(gray[None, None], 4)[0, 0]
+pool = 4
+pooled_max = convlib.max_pool2d(gray[None, None], pool)[0, 0]
+pooled_avg = convlib.avg_pool2d(gray[None, None], pool)[0, 0]
+assert pooled_max.shape == (gray.shape[0] // pool, gray.shape[1] // pool)
 g = torch.from_numpy(gray[None, None])
-torch_max = F.max_pool2d(g, 4)[0, 0].numpy()
-torch_mean = F.avg_pool2d(g, 4)[0, 0].numpy()
-report("photo: torch max 4x4", pooled_max, torch_max, exact=True)
-report("photo: torch avg 4x4", pooled_avg, torch_mean, exact=False)
+torch_max = F.max_pool2d(g, pool)[0, 0].numpy()
+torch_mean = F.avg_pool2d(g, pool)[0, 0].numpy()
+report(f"photo: torch max {pool}x{pool}", pooled_max, torch_max, exact=True)
+report(f"photo: torch avg {pool}x{pool}", pooled_avg, torch_mean, exact=False)
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 5.2), layout="constrained")
 for ax, picture, title in [
     (axes[0], gray, f"photograph {gray.shape}"),
-    (axes[1], pooled_max, f"4x4 max pooling {pooled_max.shape}"),
-    (axes[2], pooled_avg, f"4x4 average pooling {pooled_avg.shape}"),
+    (axes[1], pooled_max, f"{pool}x{pool} max pooling {pooled_max.shape}"),
+    (axes[2], pooled_avg, f"{pool}x{pool} average pooling {pooled_avg.shape}"),
 ]:
     ax.imshow(picture, cmap="gray", vmin=0, vmax=1)
     ax.set_title(title, fontsize=10)

@@ -35,7 +35,7 @@ import convlib
 rng = np.random.default_rng(7)
 # Sobel kernel: responds to vertical edges
 kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
-print("kernel (3x3):")
+print(f"kernel {kernel.shape}:")
 print(kernel)
 
 # Colours used in every animation.
@@ -201,71 +201,86 @@ def animate_conv(x, w, *, stride=1, padding=0, dilation=1, headline=""):
 # %%
 # Padding: the output keeps the input's size
 # ------------------------------------------
-# A 4x4 input, a 3x3 kernel, one ring of zeros (``padding=1``) and stride 1.
-# The grey ring is the padding: the kernel reads it as zeros (pale orange
-# where the window covers it). Along
-# each axis the output has
+# A small input, the 3x3 kernel, one ring of zeros (``padding=1``) and stride
+# 1. The grey ring is the padding: the kernel reads it as zeros (pale orange
+# where the window covers it). Along each axis the output has
 # ``floor((in + p_before + p_after - dilation*(k - 1) - 1) / stride) + 1``
-# cells; :func:`convlib.conv_output_size` evaluates it.
+# cells; :func:`convlib.conv_output_size` evaluates it. With ``k = 3``,
+# ``padding=1`` and stride 1 that is ``in`` again, whatever the input's size
+# (checked below for a range of sizes).
 
 image = rng.integers(0, 10, size=(4, 4))
+k = kernel.shape[0]
+size = convlib.conv_output_size(image.shape[0], k, stride=1, padding=1)
 anim_padding, y_padding = animate_conv(
     image,
     kernel,
     padding=1,
-    headline="padding=1, stride=1: a 4x4 input gives a 4x4 output",
+    headline=f"padding=1, stride=1: a {image.shape[0]}x{image.shape[1]} input "
+    f"gives a {size}x{size} output",
 )
-size = convlib.conv_output_size(4, 3, stride=1, padding=1)
 print("output size:", size, "per axis")
 print(y_padding)
+assert y_padding.shape == image.shape == (size, size)
+sizes = range(1, 21)
+assert all(convlib.conv_output_size(n, k, stride=1, padding=1) == n for n in sizes)
+print(f"padding=1, stride 1, k={k}: output size == input size for inputs {sizes[0]} to {sizes[-1]}")
 
 # %%
 # Stride: the window jumps
 # ------------------------
-# With ``stride=2`` the window moves two cells at a time. A 5x5 input with
-# ``padding=1`` would give 5x5 outputs at stride 1; at stride 2 only every
-# other position is computed, a 3x3 output.
+# With ``stride=2`` the window moves two cells at a time. With ``padding=1``
+# the input would keep its size at stride 1; at stride 2 only every other
+# position is computed (both sizes are printed below).
 
 image5 = rng.integers(0, 10, size=(5, 5))
+size = convlib.conv_output_size(image5.shape[0], k, stride=2, padding=1)
+size_1 = convlib.conv_output_size(image5.shape[0], k, stride=1, padding=1)
 anim_stride, y_stride = animate_conv(
     image5,
     kernel,
     stride=2,
     padding=1,
-    headline="stride=2, padding=1: a 5x5 input gives a 3x3 output",
+    headline=f"stride=2, padding=1: a {image5.shape[0]}x{image5.shape[1]} input "
+    f"gives a {size}x{size} output",
 )
-size = convlib.conv_output_size(5, 3, stride=2, padding=1)
-size_1 = convlib.conv_output_size(5, 3, stride=1, padding=1)
 print("output size:", size, "per axis; at stride 1 it would be", size_1)
 print(y_stride)
+assert y_stride.shape == (size, size) and size_1 == image5.shape[0]
+assert size == (size_1 - 1) // 2 + 1  # every other position of the stride-1 output
 
 # %%
 # Dilation: gaps between the taps
 # -------------------------------
-# ``dilation=2`` leaves one cell between the kernel's taps: the same nine
-# weights now span 5x5 cells (``dilation*(k - 1) + 1 = 5``). The orange cells
-# are the ones read; the outline shows the span. No padding here, so a 7x7
-# input gives a 3x3 output.
+# ``dilation=2`` leaves ``dilation - 1`` cells between the kernel's taps: the
+# same weights now span ``dilation*(k - 1) + 1`` cells per axis (printed
+# below). The orange cells are the ones read; the outline shows the span. No
+# padding here, so the output is the input's size minus the span, plus one.
 
+dilation = 2
+span = dilation * (k - 1) + 1
+print(f"span: dilation*(k - 1) + 1 = {dilation}*({k} - 1) + 1 = {span} cells")
 image7 = rng.integers(0, 10, size=(7, 7))
+size = convlib.conv_output_size(image7.shape[0], k, dilation=dilation)
 anim_dilation, y_dilation = animate_conv(
     image7,
     kernel,
-    dilation=2,
-    headline="dilation=2, no padding: a 7x7 input gives a 3x3 output",
+    dilation=dilation,
+    headline=f"dilation={dilation}, no padding: a {image7.shape[0]}x{image7.shape[1]} input "
+    f"gives a {size}x{size} output",
 )
-size = convlib.conv_output_size(7, 3, dilation=2)
 print("output size:", size, "per axis")
 print(y_dilation)
+assert y_dilation.shape == (size, size) and size == image7.shape[0] - span + 1
 
 # %%
 # Transposed convolution: each input value stamps the kernel
 # ----------------------------------------------------------
 # A transposed convolution runs the other way round. Each *input* value
 # scales a copy of the kernel and adds it into the output, at positions
-# ``stride`` apart; where copies overlap, they add up. With ``stride=2`` a
-# 3x3 input grows to ``(3 - 1)*2 + 3 = 7`` cells per axis, which is how
-# decoders and generators upsample.
+# ``stride`` apart; where copies overlap, they add up. With ``stride=2`` an
+# input of ``i`` cells per axis grows to ``(i - 1)*stride + k`` cells
+# (evaluated below), which is how decoders and generators upsample.
 #
 # The kernel here is the "tent" ``[1, 2, 1]`` times its transpose. Each frame
 # shows the running sum after one more input value has been stamped: the
@@ -340,43 +355,60 @@ def animate_conv_transpose(x, w, *, stride, headline=""):
 
 tent = np.outer([1, 2, 1], [1, 2, 1])
 small = rng.integers(1, 6, size=(3, 3))
+i_t, k_t, s_t = small.shape[0], tent.shape[0], 2
+size = convlib.conv_transpose_output_size(i_t, k_t, stride=s_t)
 anim_transposed, y_transposed = animate_conv_transpose(
     small,
     tent,
-    stride=2,
-    headline="transposed, stride=2: a 3x3 input gives a 7x7 output",
+    stride=s_t,
+    headline=f"transposed, stride={s_t}: a {i_t}x{i_t} input gives a {size}x{size} output",
 )
 print("input:")
 print(small)
-size = convlib.conv_transpose_output_size(3, 3, stride=2)
+print(f"(i - 1)*stride + k = ({i_t} - 1)*{s_t} + {k_t} = {(i_t - 1) * s_t + k_t}")
 print("output size:", size, "per axis")
 print(y_transposed)
+assert y_transposed.shape == (size, size) and size == (i_t - 1) * s_t + k_t
 
 # %%
-# Every odd output cell holds 4 times an input value, and the cells between two
-# of them hold 2 times each neighbour: divided by 4, the output is the input
-# interpolated linearly to twice the resolution (with half-weight borders).
-# That is why this kernel is a common starting value for learned upsampling.
+# Every output cell at an odd row and an odd column holds an input value
+# times the kernel's centre weight, a cell between two of them holds each
+# neighbour times half that weight, and a cell between four holds each times
+# a quarter of it: divided by the centre weight, the output is the input
+# interpolated (bi)linearly to twice the resolution (with half-weight
+# borders). That is why this kernel is a common starting value for learned
+# upsampling.
 
+centre = tent[1, 1]
+print("the kernel's centre weight:", centre)
 centres = y_transposed[1::2, 1::2]
 between = y_transposed[2:-2:2, 1::2]
+between_columns = y_transposed[1::2, 2:-2:2]
+between_four = y_transposed[2:-2:2, 2:-2:2]
 np.testing.assert_array_equal(centres, 4 * small)
+np.testing.assert_array_equal(centres, centre * small)
 np.testing.assert_array_equal(between, 2 * (small[:-1] + small[1:]))
-print("output[1::2, 1::2] / 4 == input:", np.array_equal(centres // 4, small))
+np.testing.assert_array_equal(between_columns, centre // 2 * (small[:, :-1] + small[:, 1:]))
+corners4 = small[:-1, :-1] + small[:-1, 1:] + small[1:, :-1] + small[1:, 1:]
+np.testing.assert_array_equal(between_four, centre // 4 * corners4)
+print(f"output[1::2, 1::2] / {centre} == input:", np.array_equal(centres // centre, small))
 
 # %%
 # The same transposed convolution as a sliding window
 # ---------------------------------------------------
 # Stamping has an equivalent sliding-window form, the one convlib computes
 # with: spread the input by inserting ``stride - 1`` zeros between its values,
-# pad it with ``dilation*(k - 1) = 2`` zeros on each side, and cross-correlate
-# with the kernel flipped in both axes. The figure shows that spread, padded
-# input; :func:`convlib.conv2d` on it gives exactly the output of the
-# animation.
+# pad it with ``dilation*(k - 1)`` zeros on each side (printed below), and
+# cross-correlate with the kernel flipped in both axes. The figure shows that
+# spread, padded input; :func:`convlib.conv2d` on it gives exactly the output
+# of the animation.
 
-spread = np.zeros((5, 5), dtype=small.dtype)
-spread[::2, ::2] = small
-padded_spread = np.pad(spread, 2)
+spread_size = (i_t - 1) * s_t + 1
+spread = np.zeros((spread_size, spread_size), dtype=small.dtype)
+spread[::s_t, ::s_t] = small
+border_width = 1 * (k_t - 1)  # dilation*(k - 1), dilation 1
+padded_spread = np.pad(spread, border_width)
+print(f"spread {spread.shape}, padded by {border_width} on each side: {padded_spread.shape}")
 
 
 def correlate(x, w):
@@ -398,6 +430,7 @@ assert same
 # asymmetric Sobel kernel the flip matters: without it the sliding form
 # gives a different answer.
 
+assert np.array_equal(tent[::-1, ::-1], tent) and not np.array_equal(kernel[::-1, ::-1], kernel)
 y_sobel = conv_t(small, kernel, stride=2)
 flipped_ok = np.array_equal(sliding_form(kernel), y_sobel)
 unflipped_ok = np.array_equal(correlate(padded_spread, kernel), y_sobel)
@@ -405,24 +438,25 @@ print("Sobel, flipped kernel:   equal:", flipped_ok)
 print("Sobel, unflipped kernel: equal:", unflipped_ok)
 assert flipped_ok and not unflipped_ok
 
-inserted = np.ones((5, 5), dtype=bool)
-inserted[::2, ::2] = False
-inserted = np.pad(inserted, 2)  # the zeros inserted between input values
-border = np.pad(np.zeros((5, 5), dtype=bool), 2, constant_values=True)
-fig, (ax_k, ax_in, ax_out) = three_panels([3, 9, 7])
+inserted = np.ones(spread.shape, dtype=bool)
+inserted[::s_t, ::s_t] = False
+inserted = np.pad(inserted, border_width)  # the zeros inserted between input values
+border = np.pad(np.zeros(spread.shape, dtype=bool), border_width, constant_values=True)
+by_conv2d = sliding_form(tent)
+fig, (ax_k, ax_in, ax_out) = three_panels([k_t, padded_spread.shape[1], by_conv2d.shape[1]])
 draw_grid(ax_k, tent[::-1, ::-1], "kernel, flipped")
-title = "input (spread and padded), 9x9"
+title = f"input (spread and padded), {padded_spread.shape[0]}x{padded_spread.shape[1]}"
 cells, _ = draw_grid(ax_in, padded_spread, title, border)
 faces = np.where(border, PAD_FACE, "white").astype(object)
 faces[inserted] = "#fff3c4"
 cells.set_facecolor(faces.ravel())
-draw_grid(ax_out, sliding_form(tent), "output of conv2d, 7x7")
+draw_grid(ax_out, by_conv2d, f"output of conv2d, {by_conv2d.shape[0]}x{by_conv2d.shape[1]}")
 fig.suptitle(
     "Transposed convolution = convolution of a spread, padded input",
     fontsize=12,
 )
-note = "grey: padding (k - 1 = 2 cells); "
-note += "yellow: inserted zeros (stride - 1 = 1 each)"
+note = f"grey: padding (k - 1 = {border_width} cells); "
+note += f"yellow: inserted zeros (stride - 1 = {s_t - 1} each)"
 fig.text(0.5, 0.04, note, ha="center", fontsize=10)
 fig.subplots_adjust(top=0.84, bottom=0.12)
 

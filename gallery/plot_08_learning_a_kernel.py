@@ -15,9 +15,9 @@ that PyTorch's autograd computes the very same gradients, step after step.
 # Input/output pairs from a photograph
 # ------------------------------------
 # Matplotlib ships a photograph of Grace Hopper. We turn it into grey levels in
-# ``[0, 1]``, average 4x4 blocks (150x128 pixels remain) and cut 8 random
-# 32x32 crops. Each crop is standardised (mean 0, standard deviation 1), for a
-# reason that the step-size section explains.
+# ``[0, 1]``, average 4x4 blocks and cut a few random square crops (the sizes
+# are printed below). Each crop is standardised (mean 0, standard deviation
+# 1), for a reason that the step-size section explains.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -29,11 +29,11 @@ import convlib
 rng = np.random.default_rng(0)
 
 with cbook.get_sample_data("grace_hopper.jpg") as file:
-    photo = plt.imread(file)  # (600, 512, 3) uint8
-gray = photo[..., :3] @ np.array([0.299, 0.587, 0.114]) / 255  # (600, 512)
+    photo = plt.imread(file)  # (height, width, 3) uint8
+gray = photo[..., :3] @ np.array([0.299, 0.587, 0.114]) / 255  # (height, width)
 h, w = gray.shape[0] // 4, gray.shape[1] // 4
 blocks = gray[: 4 * h, : 4 * w].reshape(h, 4, w, 4)
-small = blocks.mean(axis=(1, 3))  # (150, 128)
+small = blocks.mean(axis=(1, 3))  # (h, w)
 
 n, size = 8, 32
 tops = rng.integers(0, h - size, n)
@@ -44,30 +44,34 @@ raw_crops = crops
 mean = crops.mean(axis=(1, 2), keepdims=True)
 std = crops.std(axis=(1, 2), keepdims=True)
 crops = (crops - mean) / std
-x = crops[:, None]  # (n, 1, 32, 32): NCHW
+x = crops[:, None]  # (n, 1, size, size): NCHW
 print("photo:", photo.shape, "-> grey, 4x4 blocks:", small.shape)
-print("crops x:", x.shape)
+print(f"{n} crops of {size}x{size}, x:", x.shape)
 
 # %%
 # The kernel to recover is the Sobel kernel for horizontal changes. Like every
 # framework, :func:`convlib.conv2d` computes a cross-correlation, so this kernel
-# gives large positive values where the image gets brighter from left to right.
-# The targets ``y`` are the crops filtered with it, without padding, so each
-# 32x32 crop gives a 30x30 target.
+# gives large positive values where the image gets brighter from left to right
+# (checked on a ramp below). The desired outputs ``y`` are the crops filtered
+# with it, without padding, so each crop loses ``k - 1`` rows and columns.
 
 sobel = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 true_kernel = sobel[None, None]  # (c_out, c_in, kh, kw) = (1, 1, 3, 3)
-y = convlib.conv2d(x, true_kernel)  # (8, 1, 30, 30)
-print("targets y:", y.shape)
+ramp = np.tile(np.arange(6.0), (6, 1))  # brighter from left to right
+assert (convlib.conv2d(ramp[None, None], true_kernel) > 0).all()
+y = convlib.conv2d(x, true_kernel)  # (n, 1, size - 2, size - 2)
+print("desired outputs y:", y.shape)
+assert y.shape[2:] == (size - sobel.shape[0] + 1, size - sobel.shape[1] + 1)
 
-fig, axes = plt.subplots(2, 4, figsize=(8, 4.8), layout="constrained")
-fig.suptitle("Four of the eight training pairs: crops and their Sobel output")
+shown_pairs = 4
+fig, axes = plt.subplots(2, shown_pairs, figsize=(8, 4.8), layout="constrained")
+fig.suptitle(f"{shown_pairs} of the {n} training pairs: crops and their Sobel output")
 for k, ax in enumerate(axes[0]):
     ax.imshow(x[k, 0], cmap="gray")
     ax.set_title(f"input crop {k}", fontsize=9)
 for k, ax in enumerate(axes[1]):
     ax.imshow(y[k, 0], cmap="RdBu_r", vmin=-8, vmax=8)
-    ax.set_title(f"target {k} (Sobel)", fontsize=9)
+    ax.set_title(f"desired output {k} (Sobel)", fontsize=9)
 for ax in axes.flat:
     ax.set_axis_off()
 
@@ -75,7 +79,8 @@ for ax in axes.flat:
 # The gradient with respect to the kernel
 # ---------------------------------------
 # For the loss :math:`L = \frac{1}{M}\sum (\hat y - y)^2` over the
-# :math:`M = 8 \cdot 30 \cdot 30` output values, the upstream gradient is
+# :math:`M` output values (crops times output height times width, printed
+# below), the upstream gradient is
 # :math:`g = \partial L / \partial \hat y = 2 (\hat y - y) / M`.
 # :func:`convlib.conv2d_backward` turns it into the gradients of the input,
 # the kernel and the bias; the kernel gradient correlates the input with
@@ -83,20 +88,24 @@ for ax in axes.flat:
 #
 # Choosing the step size
 # ----------------------
-# The prediction is linear in the 9 kernel weights: each output value is one
+# The prediction is linear in the kernel's weights: each output value is one
 # 3x3 window of the input (a row of the matrix :math:`X`, from
 # :func:`convlib.sliding_windows`) times the kernel. The loss is therefore a
 # quadratic bowl with Hessian :math:`H = 2 X^\top X / M`. Gradient descent
 # with step :math:`\eta` converges when :math:`\eta < 2 / \lambda_{max}(H)`,
 # and the direction of the smallest eigenvalue shrinks by a factor
 # :math:`1 - \eta \lambda_{min}` per step. Neighbouring pixels of a photograph
-# are strongly correlated, which makes :math:`\lambda_{min}` small; subtracting
-# each crop's mean removes the largest, "all weights equal" direction, and the
-# condition number drops.
+# are strongly correlated, which makes :math:`\lambda_{min}` small. The
+# largest eigenvalue belongs to the "all weights equal" direction, and the
+# crops' average brightness inflates it: subtracting each crop's mean shrinks
+# it relative to the others, and the condition number drops (checked below,
+# against the same crops without standardising).
 
-# (8, 30, 30, 3, 3): the 3x3 window under each output value
+# (n, h_out, w_out, 3, 3): the 3x3 window under each output value
 windows = convlib.sliding_windows(x[:, 0], (3, 3), (1, 1), (1, 1))
 design = windows.reshape(-1, 9)  # (M, 9): one window per output value
+print(f"M = {' x '.join(map(str, y.shape))} = {design.shape[0]} output values")
+assert design.shape[0] == y.size
 hessian = 2 * design.T @ design / design.shape[0]
 eigenvalues = np.linalg.eigvalsh(hessian)
 step = 1 / eigenvalues.max()
@@ -108,11 +117,24 @@ raw = convlib.sliding_windows(raw_crops, (3, 3), (1, 1), (1, 1)).reshape(-1, 9)
 raw_eigenvalues = np.linalg.eigvalsh(2 * raw.T @ raw / raw.shape[0])
 raw_condition = raw_eigenvalues.max() / raw_eigenvalues.min()
 print(f"same crops, not standardised: condition number {raw_condition:.0f}")
+assert raw_condition > lam_max / lam_min
+for name, matrix, values in [
+    ("standardised", hessian, eigenvalues),
+    ("not standardised", 2 * raw.T @ raw / raw.shape[0], raw_eigenvalues),
+]:
+    top = np.linalg.eigh(matrix)[1][:, -1]  # eigenvector of the largest eigenvalue
+    alignment = abs(top @ np.ones(9)) / 3  # cosine with "all weights equal"
+    gap = values[-1] / values[-2]
+    print(f"{name:16s}: top eigenvector vs all-equal weights, cosine {alignment:.3f}; ", end="")
+    print(f"largest / second eigenvalue {gap:.1f}")
+    assert alignment > 0.99
+assert eigenvalues[-1] / eigenvalues[-2] < raw_eigenvalues[-1] / raw_eigenvalues[-2]
 
 # %%
 # Gradient descent with convlib
 # -----------------------------
-# Start from zeros and take 1500 steps. Every step is a forward pass with
+# Start from zeros and take a fixed number of steps (printed below). Every
+# step is a forward pass with
 # :func:`convlib.conv2d` and a backward pass with
 # :func:`convlib.conv2d_backward`.
 
@@ -156,8 +178,8 @@ assert error < 1e-3
 #
 #     L_t = \sum_i \tfrac{\lambda_i}{2}\, c_i^2\, (1 - \eta \lambda_i)^{2t}.
 #
-# The thin lines are the nine terms of this sum; the dots, their total, lie on
-# the measured curve. Steep directions vanish within a few steps, flat ones
+# The thin lines are the terms of this sum, one per eigenvector; the dots,
+# their total, lie on the measured curve. Steep directions vanish within a few steps, flat ones
 # set the pace.
 
 eigenvalues, eigenvectors = np.linalg.eigh(hessian)
@@ -189,9 +211,13 @@ fig.tight_layout()
 # %%
 # The kernel while it learns
 # --------------------------
-# The coarse shape (negative left column, positive right column) appears within
-# ten steps; the exact weights take longer, limited by the slow directions of
-# the bowl.
+# The coarse shape (negative left column, positive right column) is there by
+# the second snapshot (checked below); the exact weights take longer, limited
+# by the slow directions of the bowl.
+
+early = sorted(snapshots)[1]
+print(f"step {early}: left column {snapshots[early][:, 0]}, right {snapshots[early][:, -1]}")
+assert (snapshots[early][:, 0] < 0).all() and (snapshots[early][:, -1] > 0).all()
 
 fig, axes = plt.subplots(1, len(snapshots) + 1, figsize=(7.5, 2.3))
 panels = [(f"step {t}", k) for t, k in snapshots.items()]

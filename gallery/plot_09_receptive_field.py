@@ -44,30 +44,39 @@ from convlib.networks import PUBLISHED, endpoint_layers, layers
 # %%
 # Three ways to grow
 # ------------------
-# Eight layers each, built from :class:`convlib.Layer` objects:
+# Three stacks of the same depth, built from :class:`convlib.Layer` objects:
 #
 # * plain 3x3 convolutions, stride 1: the field grows by 2 per layer;
-# * a 3x3 convolution followed by a 2x2, stride-2 pooling, four times: each
+# * a 3x3 convolution followed by a 2x2, stride-2 pooling, repeated: each
 #   pooling doubles the step of everything after it;
-# * 3x3 convolutions with dilation 1, 2, 4, ..., 128 (as in WaveNet or the
-#   context module of Yu and Koltun): exponential growth at full resolution.
+# * 3x3 convolutions whose dilation doubles from layer to layer, 1, 2, 4, ...
+#   (as in WaveNet or the context module of Yu and Koltun): exponential growth
+#   at full resolution, :math:`r_l = 2^{l+1} - 1`.
 #
-# The vertical axis is logarithmic, so the dilated stack is a straight line.
+# The vertical axis is logarithmic, so the dilated stack is close to a
+# straight line. The printed sizes are checked against these rules.
 
+depth = 8
 stacks = {
-    "3x3 convolutions": [Layer(3, padding=1) for _ in range(8)],
-    "3x3 convolution + 2x2 pooling": [Layer(3, padding=1), Layer(2, 2)] * 4,
+    "3x3 convolutions": [Layer(3, padding=1) for _ in range(depth)],
+    "3x3 convolution + 2x2 pooling": [Layer(3, padding=1), Layer(2, 2)] * (depth // 2),
     "3x3 convolutions, dilation 1, 2, 4, ...": [
-        Layer(3, padding=2**i, dilation=2**i) for i in range(8)
+        Layer(3, padding=2**i, dilation=2**i) for i in range(depth)
     ],
 }
 fig, ax = plt.subplots(figsize=(6.4, 4))
+grown = {}
 for (label, stack), marker in zip(stacks.items(), "osD"):
     rf = convlib.receptive_field(stack)
     sizes = [row.size for row in rf.layers]
     strides = [row.stride for row in rf.layers]
+    grown[label] = sizes, strides
     print(f"{label}\n    r: {sizes}\n    S: {strides}")
     ax.plot(range(1, len(sizes) + 1), sizes, marker=marker, label=label)
+plain, pooled, dilated = grown.values()
+assert set(np.diff(plain[0])) == {2} and set(plain[1]) == {1}
+assert pooled[1][1::2] == [2 ** (j + 1) for j in range(depth // 2)]  # doubled by each pooling
+assert dilated[0] == [2 ** (layer + 1) - 1 for layer in range(1, depth + 1)]
 ax.set_xlabel("layer")
 ax.set_yscale("log", base=2)
 ax.yaxis.set_major_formatter("{x:g}")
@@ -80,11 +89,16 @@ fig.tight_layout()
 # VGG-16, layer by layer
 # ----------------------
 # :mod:`convlib.networks` lists the layers of classic networks as TF-Slim
-# defines them. VGG-16 is thirteen 3x3 "same" convolutions with five 2x2
-# poolings in between. With a 224x224 input:
+# defines them. VGG-16 is 3x3 "same" convolutions with 2x2 poolings in
+# between (counted below), here with its usual input size:
 
+side = 224  # VGG-16's input: side x side pixels
 vgg = layers("vgg_16")
-rf_vgg = convlib.receptive_field(vgg, input_size=224)
+n_conv = sum("pool" not in layer.name for layer in vgg)
+n_pool = sum("pool" in layer.name for layer in vgg)
+print(f"VGG-16: {n_conv} convolutions, {n_pool} poolings, input {side}x{side}")
+assert (n_conv, n_pool) == (13, 5)
+rf_vgg = convlib.receptive_field(vgg, input_size=side)
 print("layer            k  s  out    r   S   P")
 for row in rf_vgg.layers:
     name = row.layer.name.removeprefix("vgg_16/")
@@ -113,18 +127,22 @@ for published in PUBLISHED["vgg_16"]:
 # Nested receptive fields on a photograph
 # ---------------------------------------
 # Take the unit at the centre of each pooling layer's output and draw the
-# input square it sees, on a 224x224 version of the photograph of Grace
-# Hopper that ships with Matplotlib. After ``pool5`` one unit sees a 212x212
-# square: nearly the whole image. (For units near the border, part of the
-# square lies in the zero padding, outside the image.)
+# input square it sees, on a version of the photograph of Grace Hopper that
+# ships with Matplotlib, cropped and shrunk to VGG's input size. After
+# ``pool5`` one unit sees nearly the whole image (the sizes are printed
+# below). For units near the border, part of the square lies in the zero
+# padding, outside the image: the first unit's square starts at a negative
+# index.
 
 with cbook.get_sample_data("grace_hopper.jpg") as file:
-    photo = plt.imread(file)  # (600, 512, 3) uint8
-# A 448x448 crop, averaged over 2x2 blocks: (224, 224, 3)
-image = photo[:448, 32:480].reshape(224, 2, 224, 2, 3).mean(axis=(1, 3)) / 255
+    photo = plt.imread(file)  # (height, width, 3) uint8
+# A (2 side) x (2 side) crop, centred across, averaged over 2x2 blocks: (side, side, 3)
+left = (photo.shape[1] - 2 * side) // 2
+crop = photo[: 2 * side, left : left + 2 * side]
+image = crop.reshape(side, 2, side, 2, 3).mean(axis=(1, 3)) / 255
 
 fig, ax = plt.subplots(figsize=(6.4, 6.4))
-ax.imshow(image, extent=(-0.5, 223.5, 223.5, -0.5))
+ax.imshow(image, extent=(-0.5, side - 0.5, side - 0.5, -0.5))
 colors = ["#00e5ff", "#76ff03", "#ffea00", "#ff9100", "#ff1744"]
 outline = [patheffects.withStroke(linewidth=4.5, foreground="black")]
 pools = [i for i, row in enumerate(rf_vgg.layers) if "pool" in row.layer.name]
@@ -147,10 +165,15 @@ for color, index in zip(colors, pools):
         label=f"{name}: {row.size}x{row.size}",
     )
     ax.add_patch(square)
+last_pool = rf_vgg.layers[pools[-1]]
+last_name, r_last = last_pool.layer.name.split("/")[-1], last_pool.size
+print(f"after {last_name} one unit sees {r_last}x{r_last} of the {side}x{side} image")
+print(f"{last_name}'s first unit starts at pixel {-last_pool.padding}, outside the image")
+assert last_pool.size > 0.9 * side and -last_pool.padding < 0
 ax.legend(title="receptive field after", loc="upper left", fontsize=9)
 ax.set_xlabel("input pixel")
-ax.set_xlim(-12, 236)
-ax.set_ylim(236, -12)
+ax.set_xlim(-12, side + 12)
+ax.set_ylim(side + 12, -12)
 ax.set_title("VGG-16: what the centre unit of each pooling layer sees")
 fig.tight_layout()
 
@@ -164,7 +187,7 @@ fig.tight_layout()
 # backpropagate from one unit. :func:`convlib.receptive_field` reads the
 # ``torch.nn.Sequential`` directly. Average pooling is used because max
 # pooling sends the gradient only to the winner of each window, which would
-# hide part of the field.
+# hide part of the field (checked at the end of this cell).
 
 torch.manual_seed(0)
 model = torch.nn.Sequential(
@@ -199,13 +222,26 @@ assert (rows[0], rows[-1]) == (first, last)
 assert (cols[0], cols[-1]) == (first, last)
 assert len(rows) == rf_small.size
 
+with_max = torch.nn.Sequential(model[0], torch.nn.MaxPool2d(2, stride=2), *model[2:])
+x_max = x.detach().clone().requires_grad_(True)
+with_max(x_max)[0, 0, unit[0], unit[1]].backward()
+reached = np.count_nonzero(x_max.grad[0, 0].numpy())
+print(f"with max pooling instead: gradient non-zero on {reached} of the {r * r} pixels")
+assert reached < r * r
+
 # %%
 # The gradient is not uniform inside the field: some pixels reach the unit
 # along many more paths than others (the dilated convolution and the strides
-# leave a grid pattern), and pixels near the border of the field along few.
-# The receptive field is the support of this map; the part that carries most
-# of the weight, sometimes called the *effective* receptive field, is
-# smaller.
+# leave a grid pattern), and pixels near the border of the field along few
+# (the printed range). The receptive field is the support of this map; the
+# part that carries most of the weight, sometimes called the *effective*
+# receptive field, is smaller.
+
+inside = grad[first : last + 1, first : last + 1]  # the receptive field
+ring = np.concatenate([inside[0], inside[-1], inside[1:-1, 0], inside[1:-1, -1]])
+print(f"gradient inside the field: {inside.min():.3g} to {inside.max():.3g}; ", end="")
+print(f"on its border at most {ring.max():.3g}")
+assert inside.min() < inside.max() and ring.max() < inside.max()
 
 fig, ax = plt.subplots(figsize=(5.2, 4.6))
 shown = ax.imshow(grad, cmap="magma")

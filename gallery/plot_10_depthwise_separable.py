@@ -19,8 +19,8 @@ a real image.
 # spends :math:`9\, C_{in} C_{out}` multiply-accumulates (MACs) per output
 # pixel. The separable version spends :math:`9\, C_{in}` on the depthwise step
 # and :math:`C_{in} C_{out}` on the pointwise step, a ratio of
-# :math:`1/C_{out} + 1/9`. Here are MobileNet v1's 13 separable blocks for a
-# 224x224 input (``"same"`` padding; the stride-2 blocks halve the map).
+# :math:`1/C_{out} + 1/9`. Here are MobileNet v1's separable blocks for its
+# usual input size (``"same"`` padding; the stride-2 blocks halve the map).
 
 import os
 
@@ -40,10 +40,12 @@ blocks += [(256, 256, 1), (256, 512, 2)] + [(512, 512, 1)] * 5
 blocks += [(512, 1024, 2), (1024, 1024, 1)]
 same = {"padding": "same", "bias": False}
 
+side = 224  # MobileNet v1's input: side x side pixels
 # the first layer: an ordinary 3x3 stride-2 convolution, 3 -> 32 channels
-first = convlib.conv_cost(224, 3, 32, 3, stride=2, **same)
-size = first.output_size[0]  # 112
+first = convlib.conv_cost(side, 3, 32, 3, stride=2, **same)
+size = first.output_size[0]
 rows = []
+print(f"{len(blocks)} separable blocks, input {side}x{side}")
 print("block  output  C_in C_out    dense MACs  separable MACs  ratio")
 for index, (c_in, c_out, stride) in enumerate(blocks, start=1):
     dense = convlib.conv_cost(size, c_in, c_out, 3, stride=stride, **same)
@@ -66,14 +68,15 @@ for index, (c_in, c_out, stride) in enumerate(blocks, start=1):
         f"{dense.macs:13,d} {sep_macs:15,d} {ratio:6.3f}"
     )
     assert np.isclose(ratio, 1 / c_out + 1 / 9)
+    assert out == -(-size // stride)  # "same": stride 2 halves the map
     size = out
 
 # %%
 # Whole-network totals, adding the first convolution and the final
 # 1024 -> 1000 fully connected layer. Howard et al. (2017, Table 4) report
-# 569 million mult-adds and 4.2 million parameters for MobileNet, and 4866
-# million and 29.3 million for the same network built with dense
-# convolutions. The counts from :func:`convlib.conv_cost` agree with all four:
+# the mult-adds and parameters of MobileNet and of the same network built
+# with dense convolutions (printed next to convlib's counts). The counts from
+# :func:`convlib.conv_cost` agree with all four:
 # within 0.1 % for the mult-adds and within the paper's rounding (one
 # decimal) for the parameters.
 
@@ -100,6 +103,7 @@ for name, (macs, params) in computed.items():
     )
     assert abs(macs / paper_macs - 1) < 1e-3
     assert abs(params / paper_params - 1) < 0.01
+    assert round(params, 1) == paper_params  # equal at the paper's one decimal
 macs_saved = totals["dense"][0] / totals["separable"][0]
 params_saved = totals["dense"][1] / totals["separable"][1]
 print(f"savings: {macs_saved:.1f}x fewer MACs, ", end="")
@@ -124,30 +128,32 @@ ax.bar(
 ax.set_xticks(positions)
 ax.set_xlabel("MobileNet v1 block")
 ax.set_ylabel("million multiply-accumulates")
-ax.set_title("Dense vs depthwise-separable, per block (224x224 input)")
+ax.set_title(f"Dense vs depthwise-separable, per block ({side}x{side} input)")
 ax.legend()
 fig.tight_layout()
 
 # %%
-# Most of the separable cost is in the 1x1 step: the depthwise step is cheap
-# because it never mixes channels.
+# Most of the separable cost is in the 1x1 step, in every block: the
+# depthwise step is cheap because it never mixes channels.
 
 share = [pw.macs / (dw.macs + pw.macs) for _, dw, pw in rows]
 low, high = min(share), max(share)
 print(f"pointwise share of the separable MACs: {low:.0%} to {high:.0%}")
+assert low > 0.5
 
 # %%
 # Keras ``SeparableConv2D``: two kernels and their layouts
 # --------------------------------------------------------
-# The input is a 64x64 crop of the photograph of Grace Hopper that ships with
-# Matplotlib, as a float32 NHWC batch with its 3 colour channels. The layer
-# has a depth multiplier :math:`m = 2` (two 3x3 filters per input channel) and
-# 4 output channels.
+# The input is a crop of the photograph of Grace Hopper that ships with
+# Matplotlib, every second pixel, as a float32 NHWC batch with its 3 colour
+# channels (shape printed below). The layer has a depth multiplier
+# :math:`m = 2` (two 3x3 filters per input channel) and 4 output channels.
 
 with cbook.get_sample_data("grace_hopper.jpg") as file:
-    photo = plt.imread(file)  # (600, 512, 3) uint8
-crop = photo[160:288:2, 190:318:2] / np.float32(255)  # (64, 64, 3)
-x = crop[None].astype(np.float32)  # (1, 64, 64, 3): NHWC
+    photo = plt.imread(file)  # (height, width, 3) uint8
+crop = photo[160:288:2, 190:318:2] / np.float32(255)  # (h, w, 3)
+x = crop[None].astype(np.float32)  # (1, h, w, 3): NHWC
+print("input x (NHWC):", x.shape)
 channels, multiplier, c_out = 3, 2, 4
 
 tf.keras.utils.set_random_seed(0)
@@ -191,7 +197,8 @@ np.testing.assert_allclose(y_convlib, y_keras, rtol=0, atol=tolerance)
 # The trap: converting the depthwise kernel as if it were an ordinary HWIO
 # kernel (to OIHW, which gives ``(m, C, kh, kw)``) and merging the first two
 # axes puts the filters in the order ``j*C + c``. With :math:`m = 1` that is
-# harmless; with :math:`m = 2` it hands channels the wrong filters.
+# harmless (the two orders coincide, checked last); with :math:`m = 2` it
+# hands channels the wrong filters.
 
 wrong = convlib.convert_layout(depthwise_tf, "HWIO", "OIHW")  # (m, C, 3, 3)
 wrong = wrong.reshape(c_m, 1, 3, 3)
@@ -200,12 +207,18 @@ wrong_gap = np.abs(y_wrong - y_keras).max()
 print(f"with the OIHW conversion: max |difference| = {wrong_gap:.2f}")
 assert not np.allclose(y_wrong, y_keras, atol=tolerance)
 
+one_each = np.random.default_rng(0).standard_normal((3, 3, channels, 1))  # m = 1
+right_m1 = convlib.convert_layout(one_each, "HWIO", "IOHW").reshape(channels, 1, 3, 3)
+wrong_m1 = convlib.convert_layout(one_each, "HWIO", "OIHW").reshape(channels, 1, 3, 3)
+print("m = 1: both conversions give the same kernel:", np.array_equal(right_m1, wrong_m1))
+assert np.array_equal(right_m1, wrong_m1)
+
 # %%
 # PyTorch: a ``groups=C`` convolution, then a 1x1 convolution
 # -----------------------------------------------------------
 # PyTorch has no separable layer; the same block is two ``Conv2d`` layers. The
-# first has ``groups=3`` (each input channel gets its own ``m = 2`` filters)
-# and takes the depthwise kernel unchanged; the second is the 1x1 mix.
+# first has ``groups=C`` (each input channel gets its own ``m`` filters) and
+# takes the depthwise kernel unchanged; the second is the 1x1 mix.
 
 model = torch.nn.Sequential(
     torch.nn.Conv2d(channels, c_m, 3, padding=1, groups=channels, bias=False),
@@ -216,7 +229,7 @@ with torch.no_grad():
     model[1].weight.copy_(torch.from_numpy(pointwise))
     model[1].bias.copy_(torch.from_numpy(bias))
     x_nchw = convlib.convert_layout(x, "NHWC", "NCHW").copy()
-    y_torch = model(torch.from_numpy(x_nchw)).numpy()  # (1, 4, 64, 64)
+    y_torch = model(torch.from_numpy(x_nchw)).numpy()  # (1, C_out, h, w)
 y_torch_nhwc = convlib.convert_layout(y_torch, "NCHW", "NHWC")
 torch_gap = np.abs(y_convlib - y_torch_nhwc).max()
 print(f"convlib vs PyTorch: max |difference| = {torch_gap:.2e}")
@@ -228,8 +241,9 @@ np.testing.assert_allclose(y_convlib, y_torch_nhwc, rtol=0, atol=tolerance)
 # Multiplying out the two steps gives one dense 3x3 kernel,
 # :math:`W[o, c] = \sum_j P[o, c m + j]\, D[c m + j]`. Every dense kernel
 # can be written this way only if, for each input channel, its :math:`C_{out}`
-# 3x3 slices span at most :math:`m` dimensions: that is what the savings buy.
-# :func:`convlib.conv2d` with the merged kernel gives the same output.
+# 3x3 slices span at most :math:`m` dimensions: that is what the savings buy
+# (the printed ranks). :func:`convlib.conv2d` with the merged kernel gives the
+# same output.
 
 merged = np.einsum(
     "ocj,cjpq->ocpq",
@@ -241,6 +255,21 @@ dense_gap = np.abs(y_dense - y_keras).max()
 print(f"merged dense kernel {merged.shape}:")
 print(f"max |difference| from Keras = {dense_gap:.2e}")
 np.testing.assert_allclose(y_dense, y_keras, rtol=0, atol=tolerance)
+
+
+def slice_ranks(kernel):
+    """Rank of the C_out 3x3 slices of each input channel of an OIHW kernel."""
+    return [
+        int(np.linalg.matrix_rank(kernel[:, c].reshape(len(kernel), -1))) for c in range(channels)
+    ]
+
+
+ranks = slice_ranks(merged)
+print(f"rank of each input channel's {c_out} slices: {ranks} (m = {multiplier})")
+assert max(ranks) <= multiplier
+dense_ranks = slice_ranks(np.random.default_rng(1).standard_normal(merged.shape))
+print(f"a random dense kernel of that shape: ranks {dense_ranks}")
+assert min(dense_ranks) > multiplier  # not expressible as a separable one
 
 fig, axes = plt.subplots(1, 1 + c_out, figsize=(10, 2.6))
 axes[0].imshow(crop)

@@ -15,8 +15,8 @@ photograph.
 # The image
 # ---------
 # The photograph of Grace Hopper that ships with Matplotlib, cropped to a
-# square, averaged over 4x4 blocks to 128x128 pixels and stored as a float32
-# NCHW batch of one RGB image.
+# square, averaged over 4x4 blocks and stored as a float32 NCHW batch of one
+# RGB image (its shape is printed below).
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -26,11 +26,13 @@ from matplotlib import cbook
 import convlib
 
 with cbook.get_sample_data("grace_hopper.jpg") as file:
-    photo = plt.imread(file)  # (600, 512, 3) uint8
-square = photo[:512] / 255  # (512, 512, 3)
-blocks = square.reshape(128, 4, 128, 4, 3)
-image = blocks.mean(axis=(1, 3)).astype(np.float32)  # (128, 128, 3)
-# (1, 3, 128, 128): NCHW
+    photo = plt.imread(file)  # (height, width, 3) uint8
+side = min(photo.shape[:2])
+square = photo[:side, :side] / 255  # (side, side, 3)
+block = 4
+blocks = square.reshape(side // block, block, side // block, block, 3)
+image = blocks.mean(axis=(1, 3)).astype(np.float32)  # (side / 4, side / 4, 3)
+# (1, 3, h, w): NCHW
 x = convlib.convert_layout(image[None], "NHWC", "NCHW").copy()
 print("input x:", x.shape, x.dtype)
 
@@ -44,8 +46,8 @@ print("input x:", x.shape, x.dtype)
 # filters are chosen by hand: horizontal and vertical Sobel edges and a
 # Laplacian (each applied to the brightness, the same weights on R, G and B),
 # a 3x3 blur, and two colour-opponent filters (red minus green, blue minus
-# yellow). The second layer keeps PyTorch's seeded random initialisation,
-# as an untrained network would.
+# yellow). The second layer keeps PyTorch's random initialisation (made
+# repeatable by fixing the generator), as an untrained network would.
 
 torch.manual_seed(0)
 model = torch.nn.Sequential(
@@ -123,21 +125,30 @@ with torch.no_grad():
 
 # %%
 # The padded first convolution keeps the size, the pooling halves it and the
-# unpadded second convolution removes a ring of pixels: 128 -> 128 -> 64 ->
-# 62. Every value of the last layer sees an 8x8 patch of the image, as
+# unpadded second convolution removes a ring of pixels (the sizes are printed
+# below). Every value of the last layer sees a square patch of the image, as
 # :func:`convlib.receptive_field` reads off the model, and the whole stack has
 # few parameters but many multiply-accumulates (:func:`convlib.conv_cost`).
 
-rf = convlib.receptive_field(model, input_size=128)
+sizes = [x.shape[2]] + [outputs[name].shape[2] for name in outputs]
+print("height after each layer:", " -> ".join(map(str, sizes)))
+_, after_conv1, after_relu, after_pool, after_conv2 = sizes
+assert after_conv1 == after_relu == x.shape[2]  # padded conv keeps the size
+assert after_pool == after_relu // 2  # pooling halves it
+assert after_conv2 == after_pool - 2  # unpadded 3x3 removes a ring
+
+rf = convlib.receptive_field(model, input_size=x.shape[2])
 print(f"receptive field of conv2: {rf.size}x{rf.size} pixels")
 print(f"effective stride: {rf.stride} pixels")
-cost1 = convlib.conv_cost(128, 3, 6, 3, padding=1)
-cost2 = convlib.conv_cost(64, 6, 4, 3)
+cost1 = convlib.conv_cost(x.shape[2], 3, 6, 3, padding=1)
+cost2 = convlib.conv_cost(after_pool, 6, 4, 3)
 assert cost2.output_size == outputs["conv2"].shape[2:]
 params = cost1.params + cost2.params
 macs = cost1.macs + cost2.macs
 print(f"parameters: {cost1.params} + {cost2.params} = {params}")
 print(f"multiply-accumulates: {cost1.macs:,} + {cost2.macs:,} = {macs:,}")
+assert params == sum(value.size for value in weights.values())
+assert macs > 1000 * params
 
 # %%
 # Feature maps of the first layer
@@ -146,17 +157,47 @@ print(f"multiply-accumulates: {cost1.macs:,} + {cost2.macs:,} = {macs:,}")
 # filter: the left-to-right edge map lights up where the image gets brighter
 # from left to right, while the opposite edges give negative values, which the
 # ReLU sets to zero. The colour-opponent maps separate the reddish skin from
-# the blue background. The darker frame around the blur map is the zero
-# padding: at the border, a third or more of each 3x3 average is padding. The
-# max pooling (bottom left) keeps the strongest response in each 2x2 block,
-# at half the resolution.
+# the blue background (their mean responses on a patch of each are printed
+# below). The darker frame around the blur map is the zero
+# padding: at the border, a third or more of each 3x3 average is padding
+# (counted below). The max pooling (bottom left) keeps the strongest response
+# in each 2x2 block, at half the resolution.
+
+inside = np.pad(np.ones(x.shape[2:]), 1)  # 1 on the image, 0 on the padding
+windows = convlib.sliding_windows(inside, (3, 3), (1, 1), (1, 1))  # (h, w, 3, 3)
+padding_share = 1 - windows.mean(axis=(-2, -1))  # (h, w)
+on_border = np.ones(padding_share.shape, bool)
+on_border[1:-1, 1:-1] = False
+low, high = padding_share[on_border].min(), padding_share[on_border].max()
+print(f"share of padding in a border pixel's 3x3 window: {low:.3f} to {high:.3f}")
+assert np.isclose(low, 1 / 3) and not padding_share[~on_border].any()
+
+conv1, relu = outputs["conv1"][0], outputs["relu"][0]
+assert conv1[0].min() < 0 and relu[0].min() == 0  # opposite edges: negative, then zeroed
+n_px = x.shape[2]
+
+
+def part(start, stop):
+    """Rows or columns from fraction ``start`` to ``stop`` of the image side."""
+    return slice(round(start * n_px), round(stop * n_px))
+
+
+background = (part(0, 0.3), part(0.75, 1))  # the sky-blue top right corner
+face = (part(0.43, 0.55), part(0.43, 0.59))  # below the glasses
+red_green, blue_yellow = (names.index(name) for name in ("red - green", "blue - yellow"))
+for k in (red_green, blue_yellow):
+    on_face, on_background = conv1[k][face].mean(), conv1[k][background].mean()
+    print(f"{names[k]}: mean {on_face:+.2f} on the face, {on_background:+.2f} on the background")
+assert conv1[red_green][face].mean() > 0 > conv1[red_green][background].mean()
+assert conv1[blue_yellow][background].mean() > 0 > conv1[blue_yellow][face].mean()
 
 fig, axes = plt.subplots(2, 4, figsize=(9.6, 5.2), layout="constrained")
-fig.suptitle("Layer 1: six hand-made filters, after ReLU (by convlib)")
+fig.suptitle(f"Layer 1: {len(names)} hand-made filters, after ReLU (by convlib)")
 axes[0, 0].imshow(image)
-axes[0, 0].set_title("input\n128x128 RGB", fontsize=10)
+axes[0, 0].set_title(f"input\n{image.shape[0]}x{image.shape[1]} RGB", fontsize=10)
 axes[1, 0].imshow(outputs["maxpool"][0, 0], cmap="magma")
-axes[1, 0].set_title("maxpool of channel 0\n64x64", fontsize=10)
+pooled_h, pooled_w = outputs["maxpool"].shape[2:]
+axes[1, 0].set_title(f"maxpool of channel 0\n{pooled_h}x{pooled_w}", fontsize=10)
 panels = [*axes[0, 1:], *axes[1, 1:]]
 for k, (ax, name) in enumerate(zip(panels, names)):
     ax.imshow(outputs["relu"][0, k], cmap="magma")
@@ -167,19 +208,19 @@ for ax in axes.flat:
 # %%
 # Feature maps of the second layer
 # --------------------------------
-# The second convolution mixes all six pooled channels with random weights;
-# its four output maps are combinations of edges, blobs and colours at half
-# the resolution. Training would shape these filters; here the point is that
+# The second convolution mixes all the pooled channels with random weights;
+# its output maps are combinations of edges, blobs and colours at half the
+# resolution. Training would shape these filters; here the point is that
 # convlib and PyTorch compute the same maps.
 
-fig, axes = plt.subplots(1, 4, figsize=(9.6, 2.9), layout="constrained")
+fig, axes = plt.subplots(1, w2.shape[0], figsize=(9.6, 2.9), layout="constrained")
 for k, ax in enumerate(axes):
     values = outputs["conv2"][0, k]
     limit = np.abs(values).max()
     ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit)
-    ax.set_title(f"conv2 channel {k}: 62x62", fontsize=10)
+    ax.set_title(f"conv2 channel {k}: {values.shape[0]}x{values.shape[1]}", fontsize=10)
     ax.set_axis_off()
-fig.suptitle("Layer 2: seeded random 3x3 filters over 6 channels")
+fig.suptitle(f"Layer 2: PyTorch's random 3x3 filters over {w2.shape[1]} channels")
 
 plt.show()
 

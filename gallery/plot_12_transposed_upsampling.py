@@ -4,8 +4,10 @@ Upsampling with a transposed convolution
 
 Decoders, segmentation networks and image generators enlarge feature maps
 with transposed convolutions. You will learn why a 3x3 kernel with stride 2
-leaves a checkerboard pattern while a 4x4 kernel does not, how the right 4x4
-kernel turns :func:`convlib.conv_transpose2d` into exactly the bilinear
+covers the output unevenly, the structural cause of checkerboard artefacts,
+while a 4x4 kernel covers it evenly (which removes that cause, though not
+every checkerboard a kernel's weights can make), how the right 4x4 kernel
+turns :func:`convlib.conv_transpose2d` into exactly the bilinear
 interpolation of ``torch.nn.functional.interpolate``, what happens at the
 image border, and that ``torch.nn.ConvTranspose2d`` computes the same.
 """
@@ -17,9 +19,9 @@ image border, and that ``torch.nn.ConvTranspose2d`` computes the same.
 # (see :doc:`plot_07_sliding_window_animated`). Upsample an image of ones with
 # a kernel of ones and the output counts how many stamps cover each pixel. A
 # 3x3 kernel at stride 2 overlaps its neighbours by one column on one side
-# only: pixels are covered 1, 2 or 4 times, a checkerboard even on a
-# perfectly flat input. A 4x4 kernel, whose size the stride divides, covers
-# every interior pixel equally often.
+# only: interior pixels are covered unequally often (the printed counts), a
+# checkerboard even on a perfectly flat input. A 4x4 kernel, whose size the
+# stride divides, covers every interior pixel equally often.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -36,46 +38,90 @@ for k in (3, 4):
     interior = sorted({int(v) for v in coverage[k][k:-k, k:-k].ravel()})
     print(f"{k}x{k} kernel, stride 2: output {coverage[k].shape}")
     print(f"    interior pixels covered {interior} times")
+assert len(np.unique(coverage[4][4:-4, 4:-4])) == 1  # even: every pixel alike
+assert len(np.unique(coverage[3][3:-3, 3:-3])) > 1  # uneven: a checkerboard
 
 CELL_TEXT = {"ha": "center", "va": "center", "fontsize": 7}
 fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
-fig.suptitle("Transposed convolution of a 6x6 image of ones")
+fig.suptitle(f"Transposed convolution of a {ones.shape[2]}x{ones.shape[3]} image of ones")
+most = max(counts.max() for counts in coverage.values())
 for ax, (k, counts) in zip(axes, coverage.items()):
-    shown = ax.imshow(counts, cmap="viridis", vmin=0, vmax=4)
+    shown = ax.imshow(counts, cmap="viridis", vmin=0, vmax=most)
     for (i, j), value in np.ndenumerate(counts):
-        color = "white" if value < 3 else "black"
+        color = "white" if value < 0.75 * most else "black"
         ax.text(j, i, f"{value:g}", color=color, **CELL_TEXT)
     size = f"{counts.shape[0]}x{counts.shape[1]}"
     ax.set_title(f"{k}x{k} kernel of ones, stride 2: {size}")
     ax.set_axis_off()
 label = "kernel copies covering the pixel"
-fig.colorbar(shown, ax=axes, label=label, shrink=0.8)
+_ = fig.colorbar(shown, ax=axes, label=label, shrink=0.8)
+
+# %%
+# The rule behind it: at stride ``s`` the copies of a ``k``-wide kernel cover
+# the interior evenly exactly when ``s`` divides ``k``. The table checks it
+# for several sizes and strides, one axis at a time:
+
+print("stride  kernel  interior coverage")
+for stride in (2, 3):
+    for k in range(2, 8):
+        row = np.ones((1, 1, 1, 12))
+        line = convlib.conv_transpose2d(row, np.ones((1, 1, 1, k)), stride=stride)
+        interior = np.unique(line[0, 0, 0, k:-k])
+        print(f"{stride:6d} {k:7d}  {interior.astype(int)}")
+        assert (len(interior) == 1) == (k % stride == 0)
+
+# %%
+# Even coverage removes the structural cause, not every checkerboard: the
+# kernel's weights matter too. On a flat input each interior output pixel of
+# a 4x4, stride-2 kernel receives one of the kernel's four stride-phase sums
+# (the taps ``w[p::2, q::2]`` added up, for ``p, q`` in 0, 1); unless the
+# four sums are equal, a flat input still comes out as a checkerboard. A
+# random 4x4 kernel does that; the bilinear kernel of the next section has
+# equal sums and gives a flat output.
+
+flat = np.ones((1, 1, 8, 8))
+random_4x4 = np.random.default_rng(12).random((1, 1, 4, 4))
+bilinear_4x4 = np.outer([1, 3, 3, 1], [1, 3, 3, 1])[None, None] / 16
+flat_outputs = {}
+for name, w in [("random 4x4", random_4x4), ("bilinear 4x4", bilinear_4x4)]:
+    out = convlib.conv_transpose2d(flat, w, stride=2)[0, 0, 4:-4, 4:-4]  # the interior
+    phases = np.array([w[0, 0, p::2, q::2].sum() for p in (0, 1) for q in (0, 1)])
+    values = np.unique(out.round(12))
+    flat_outputs[name] = values
+    print(f"{name}: phase sums {phases.round(3)}, flat input gives {values.size} value(s)")
+    assert (values.size == 1) == np.allclose(phases, phases[0])
+assert flat_outputs["random 4x4"].size > 1 and flat_outputs["bilinear 4x4"].size == 1
 
 # %%
 # The bilinear kernel
 # -------------------
 # Take the 4x4 kernel :math:`w = a a^\top` with :math:`a = [1, 3, 3, 1] / 4`,
-# stride 2 and ``padding=1`` (which trims one pixel from each border, so a
-# 48x48 input becomes 96x96). Each output pixel then receives two input
+# stride 2 and ``padding=1`` (which trims one pixel from each border, so the
+# output is exactly twice the input's size, printed below). Each output pixel
+# then receives two input
 # pixels per axis with weights 3/4 and 1/4: exactly the half-pixel bilinear
 # interpolation that ``torch.nn.functional.interpolate(..., mode="bilinear",
 # align_corners=False)`` computes.
 #
-# The input is a 48x48 crop of the photograph of Grace Hopper that ships with
-# Matplotlib, in float64, with its three colour channels. ``groups=3`` upsamples
-# each channel with its own copy of the kernel; the weight layout of a
-# transposed convolution is ``(C_in, C_out / groups, kh, kw)`` = (3, 1, 4, 4).
+# The input is a crop of the photograph of Grace Hopper that ships with
+# Matplotlib, every fourth pixel, in float64, with its three colour channels.
+# ``groups=3`` upsamples each channel with its own copy of the kernel; the
+# weight layout of a transposed convolution is ``(C_in, C_out / groups, kh,
+# kw)`` (printed below).
 
 with cbook.get_sample_data("grace_hopper.jpg") as file:
-    photo = plt.imread(file)  # (600, 512, 3) uint8
-crop = photo[150:342:4, 176:368:4] / 255  # (48, 48, 3): every 4th pixel
-# (1, 3, 48, 48): NCHW
+    photo = plt.imread(file)  # (height, width, 3) uint8
+crop = photo[150:342:4, 176:368:4] / 255  # (h, w, 3): every 4th pixel
+# (1, 3, h, w): NCHW
 x = convlib.convert_layout(crop[None], "NHWC", "NCHW").copy()
 
 a = np.array([1.0, 3.0, 3.0, 1.0]) / 4
 bilinear = np.tile(np.outer(a, a), (3, 1, 1, 1))  # (3, 1, 4, 4)
+np.testing.assert_allclose(bilinear[0], bilinear_4x4[0])  # the kernel above
+print("weight (C_in, C_out / groups, kh, kw):", bilinear.shape)
 up = convlib.conv_transpose2d(x, bilinear, stride=2, padding=1, groups=3)
 print("input", x.shape, "-> output", up.shape)
+assert up.shape[2:] == (2 * x.shape[2], 2 * x.shape[3])
 
 interpolate = torch.nn.functional.interpolate
 reference = interpolate(
@@ -97,12 +143,19 @@ assert gap.max() > 0.01
 # ----------
 # Only the outermost ring of output pixels differs. There, one of the two
 # input pixels a bilinear weight would use lies outside the image: the
-# transposed convolution takes it as zero (the border gets darker), while
+# transposed convolution takes it as zero (the border gets darker, checked
+# below), while
 # ``interpolate`` repeats the edge pixel. Repeating the edge by hand, one pixel
 # on every side with ``np.pad(..., mode="edge")``, and trimming the two extra
 # output pixels per side with ``padding=1 + 2`` makes the two agree everywhere.
 
-# (1, 3, 50, 50): the edge pixels repeated once on every side
+ring = np.ones(up.shape[2:], bool)
+ring[1:-1, 1:-1] = False
+assert (up[..., ring] <= reference[..., ring] + 1e-12).all()  # darker, never brighter
+darker = (reference - up)[..., ring].mean()
+print(f"outer ring: conv_transpose2d darker than interpolate by {darker:.3f} on average")
+
+# (1, 3, h + 2, w + 2): the edge pixels repeated once on every side
 x_edge = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="edge")
 # padding=3: the usual 1, plus the 2 extra output pixels per side
 options = {"stride": 2, "padding": 3, "groups": 3}
@@ -114,15 +167,22 @@ np.testing.assert_allclose(up_edge, reference, rtol=1e-12, atol=1e-12)
 
 fig, axes = plt.subplots(1, 4, figsize=(10, 3.1), layout="constrained")
 fig.suptitle("Transposed convolution = bilinear upsampling but at the border")
+
+
+def size_of(a):
+    """'HxW' of an NCHW array."""
+    return f"{a.shape[2]}x{a.shape[3]}"
+
+
 panels = [
-    (crop, "input, 48x48"),
-    (up[0].transpose(1, 2, 0), "conv_transpose2d, 96x96"),
-    (reference[0].transpose(1, 2, 0), "torch interpolate, 96x96"),
+    (crop, f"input, {size_of(x)}"),
+    (up[0].transpose(1, 2, 0), f"conv_transpose2d, {size_of(up)}"),
+    (reference[0].transpose(1, 2, 0), f"torch interpolate, {size_of(reference)}"),
 ]
 for ax, (image, title) in zip(axes, panels):
     ax.imshow(np.clip(image, 0, 1), interpolation="nearest")
     ax.set_title(title, fontsize=10)
-worst = gap.max(axis=(0, 1))  # (96, 96): largest gap over the channels
+worst = gap.max(axis=(0, 1))  # (h_out, w_out): largest gap over the channels
 shown = axes[3].imshow(worst, cmap="magma", interpolation="nearest")
 axes[3].set_title("|difference|, max over RGB", fontsize=10)
 fig.colorbar(shown, ax=axes[3], shrink=0.8)
@@ -153,10 +213,12 @@ np.testing.assert_allclose(up, up_torch, rtol=1e-12, atol=1e-12)
 # ``(in - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1``
 # (:func:`convlib.conv_transpose_output_size`). For doubling, ``k = 4``,
 # ``stride = 2``, ``padding = 1`` gives exactly ``2 * in`` for every input
-# size, while the 3x3 kernel needs ``padding=1, output_padding=1`` to reach
-# ``2 * in``, and still covers pixels unevenly.
+# size (checked here for a range of sizes, a few printed), while the 3x3 kernel
+# needs ``padding=1, output_padding=1`` to reach ``2 * in``, and still covers
+# pixels unevenly (the first section).
 
-for size in (5, 48, 100):
+sizes = range(1, 101)
+for size in sizes:
     four = convlib.conv_transpose_output_size(size, 4, stride=2, padding=1)
     three = convlib.conv_transpose_output_size(
         size,
@@ -165,9 +227,11 @@ for size in (5, 48, 100):
         padding=1,
         output_padding=1,
     )
-    print(f"in {size:3d}: k=4, p=1 -> {four:3d}; ", end="")
-    print(f"k=3, p=1, output_padding=1 -> {three:3d}")
+    if size in (5, x.shape[2], 100):
+        print(f"in {size:3d}: k=4, p=1 -> {four:3d}; ", end="")
+        print(f"k=3, p=1, output_padding=1 -> {three:3d}")
     assert four == three == 2 * size
+print(f"both give 2 * in for every input size from {sizes[0]} to {sizes[-1]}")
 
 plt.show()
 
