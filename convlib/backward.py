@@ -4,7 +4,8 @@ For ``y = conv2d(x, w)`` and a loss ``L`` with upstream gradient
 ``g = dL/dy``:
 
 * ``dL/dx`` is the transposed convolution of ``g`` with ``w`` (a "full"
-  correlation with the flipped kernel when the stride is 1);
+  correlation with the flipped kernel when the stride and dilation are 1 and
+  there is no padding);
 * ``dL/dw`` correlates the (padded) input with ``g``: the roles of stride and
   dilation swap, and the batch axis becomes the summed-over channel axis;
 * ``dL/db`` sums ``g`` over the batch and the spatial axes.
@@ -64,9 +65,11 @@ def conv2d_backward(
         Layout of ``x``, ``grad_output`` and ``grad_x``.
     method : str, optional
         The algorithm of the correlations that compute the input and weight
-        gradients, as in :func:`~convlib.conv2d` (``"auto"``: the cheapest for
-        each); a method that cannot compute one of them is refused, with the
-        reason.
+        gradients, as in :func:`~convlib.conv2d`; a method that cannot compute
+        one of them is refused, with the reason. ``"auto"`` computes the input
+        gradient by scattering (col2im) when a stride is above 1 or the kernel
+        holds NaN or inf, and otherwise takes, for each correlation, the
+        cheapest method of the cost model (:func:`~convlib.choose_conv_method`).
 
     Returns
     -------
@@ -76,11 +79,25 @@ def conv2d_backward(
 
     Notes
     -----
-    Rows and columns of ``x`` that no window reads (when the stride does not
-    divide the span) get a zero gradient. The input and weight gradients each
-    cost as many multiply-adds as the forward pass (the input gradient's
-    scatter skips the zeros a stride would spread); the bias gradient is one
-    sum over ``grad_output``.
+    Rows and columns of ``x`` that no window reads get a zero gradient: the
+    last ones when the stride does not divide the span, and rows in between
+    when the stride steps over them (stride 2 with a 1x1 kernel, or with a
+    dilation of 2).
+
+    The formulas of the input and weight gradients have one product per
+    output, kernel tap and input channel of its group, as the forward pass:
+    ``N * C_out * H_out * W_out * (C_in / groups) * kh * kw`` multiply-adds
+    each (:func:`~convlib.conv_cost`). The bias gradient is one sum over
+    ``grad_output``, one addition per value. What the computation does depends
+    on the method. The scatter does the formula's multiply-adds. The input
+    gradient as a correlation (at stride 1, or with an explicit ``method``)
+    correlates ``grad_output`` spread and padded with zeros to produce all
+    ``H * W`` input positions: a direct method (``"gemm"``) then does
+    ``H * W / (H_out * W_out)`` times the formula's multiply-adds. The weight
+    gradient's correlation also computes the taps past the kernel's size when
+    the stride leaves rows unread, and crops them. The transform methods (FFT,
+    Winograd) do other operations; :func:`~convlib.choose_conv_method` counts
+    them.
 
     Examples
     --------
@@ -92,6 +109,17 @@ def conv2d_backward(
     >>> gx, gw, gb = conv2d_backward(x, w, g)
     >>> gw.ravel(), gb, gx.shape
     (array([45]), array([9]), (1, 1, 3, 3))
+
+    With inputs, kernels and upstream gradients of ones every product adds 1:
+    the input and weight gradients sum to the forward pass's number of products
+    that read an input value (not the padding), whatever the settings:
+
+    >>> from convlib import conv2d
+    >>> x, w = np.ones((2, 4, 9, 8), dtype=int), np.ones((6, 2, 3, 3), dtype=int)
+    >>> y = conv2d(x, w, stride=2, padding=1, groups=2)
+    >>> gx, gw, gb = conv2d_backward(x, w, np.ones_like(y), stride=2, padding=1, groups=2)
+    >>> int(y.sum()), int(gx.sum()), int(gw.sum()), int(gb.sum()) == y.size
+    (3432, 3432, 3432, True)
 
     With the 4x4 example of the tutorials, every input pixel's gradient counts
     how often it is read by each kernel tap, with that tap's sign:

@@ -12,6 +12,10 @@
   execution is not reused: a hidden cell holding a hash of the files' contents
   is appended to the page before MyST-NB sees it (MyST-NB keys its cache on the
   code of the cells, not on what they read).
+* Likewise, a page that computes ``methods_sha256()`` (the hash of
+  ``convlib/methods/**/*.py`` that the benchmark records with a run, to say
+  whether a run measured the code being documented) is re-read and re-executed
+  when a file of ``convlib/methods`` changes.
 * Matplotlib's jshtml animation player links Font Awesome from a CDN; the
   link is removed (the theme ships the icons), so animated pages load nothing
   from outside the site.
@@ -98,6 +102,34 @@ def _embed_data_files(code: str, folder: Path) -> str:
         return f"(\n    {compact!r}  # {match.group(1)}, embedded in this download\n)"
 
     return READ_DATA_FILE.sub(embed, code)
+
+
+#: A page that compares benchmark runs with the current ``convlib/methods`` calls this.
+METHODS_HASH_CALL = "methods_sha256("
+
+
+def _methods_sources() -> dict[str, Path]:
+    """The ``*.py`` files of ``convlib/methods`` by relative path, as the benchmark hashes them."""
+    import convlib.methods
+
+    folder = Path(convlib.methods.__file__).parent
+    return {path.relative_to(folder).as_posix(): path for path in folder.rglob("*.py")}
+
+
+def _track_methods_sources(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Make a page that hashes ``convlib/methods`` depend on those files (see the module notes)."""
+    text = source[0]
+    if METHODS_HASH_CALL not in text:
+        return
+    digest = hashlib.sha256()  # the benchmark's methods_sha256
+    files = _methods_sources()
+    for name in sorted(files):
+        app.env.note_dependency(str(files[name]))
+        digest.update(name.encode() + b"\0" + files[name].read_bytes() + b"\0")
+    source[0] = text + (
+        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+        f"# convlib/methods, by content: {digest.hexdigest()[:16]}\n```\n"
+    )
 
 
 def _track_data_files(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -274,6 +306,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     _drop_animation_cdn_link()
     app.connect("builder-inited", _check_api_index)
     app.connect("source-read", _track_data_files)
+    app.connect("source-read", _track_methods_sources)
     app.connect("html-page-context", _page_context)
     app.connect("missing-reference", _public_alias)
     app.add_directive("convlib-methods-table", MethodsTable)
