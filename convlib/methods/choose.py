@@ -139,13 +139,15 @@ def _canonical(geometry: ConvGeometry) -> ConvGeometry:
     return dataclasses.replace(geometry.unpadded, data_format="", kernel_format="")
 
 
+@functools.lru_cache(maxsize=1024)  # a network calls the same few shapes again and again
 def choose(geometry: ConvGeometry, exact_only: bool = False) -> tuple[str, dict[str, MethodCost]]:
     """The cheapest method for ``geometry`` (among the exact ones, if asked), and every cost."""
     return _choose(_canonical(geometry), exact_only)
 
 
-@functools.lru_cache(maxsize=1024)  # a network calls the same few shapes again and again
+@functools.lru_cache(maxsize=1024)  # geometries that differ only in layouts share their costs
 def _choose(geometry: ConvGeometry, exact_only: bool) -> tuple[str, dict[str, MethodCost]]:
+    """:func:`choose` of a canonical geometry: every method costed, the cheapest picked."""
     costs = {name: method.cost(geometry) for name, method in REGISTRY.items()}
     candidates = {
         name: costs[name].cost
