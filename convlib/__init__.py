@@ -7,6 +7,7 @@ cross-correlation, as every framework does.
 """
 
 from . import networks as networks  # a submodule, not a function: outside __all__
+from ._checks import ConvMemoryError
 from .arithmetic import conv_output_size, conv_transpose_output_size
 from .backward import conv2d_backward
 from .conv import conv1d, conv2d, conv3d
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ConvCost",
+    "ConvMemoryError",
     "Layer",
     "LayerField",
     "MethodCost",

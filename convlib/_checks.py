@@ -204,7 +204,21 @@ def check_bias(bias: Any, c_out: int, func: str) -> np.ndarray | None:
 class ConvMemoryError(MemoryError, ValueError):
     """A request whose arrays cannot fit in memory, refused before anything is allocated.
 
-    Both a MemoryError and a ValueError, so that either ``except`` catches it.
+    Every function computes, before it allocates, the bytes of its output and of
+    any padded or spread copy of its input, and refuses a call whose total is
+    above the limit: the ``CONVLIB_MAX_BYTES`` environment variable (bytes) if
+    set, else the machine's physical memory. The message names the function,
+    the parameter that made the arrays large and their size in GiB. It is both
+    a MemoryError and a ValueError, so that either ``except`` catches it.
+
+    Examples
+    --------
+    >>> import numpy as np, convlib
+    >>> try:
+    ...     convlib.conv2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), padding=10**6)
+    ... except convlib.ConvMemoryError as error:
+    ...     print(str(error)[:37])
+    conv2d: padding=1000000 needs 59604.
     """
 
 
