@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._checks import check_choice, result_dtype
-from .geometry import ConvGeometry, conv_geometry
+from .geometry import conv_geometry
 from .layouts import DATA_FORMATS, KERNEL_FORMATS, convert_layout
 from .methods.dispatch import check_method, correlate
 from .methods.registry import REGISTRY
@@ -35,26 +35,6 @@ def finish(y: np.ndarray, bias: np.ndarray | None, geometry: Any, returned: np.d
     return np.ascontiguousarray(y)
 
 
-def run_conv(
-    func: str,
-    x: np.ndarray,
-    weight: np.ndarray,
-    bias: np.ndarray | None,
-    geometry: ConvGeometry,
-    method: str,
-) -> np.ndarray:
-    """Correlate checked channels-first arrays and finish the result (bias, dtype, layout)."""
-    check_method(func, method, geometry)
-    returned = result_dtype(func, x, weight, bias=bias)[1]
-    y = correlate(
-        x.astype(geometry.dtype, copy=False),
-        weight.astype(geometry.dtype, copy=False),
-        geometry,
-        method,
-    )
-    return finish(y, bias, geometry, returned)
-
-
 def _conv(
     func: str,
     nd: int,
@@ -74,7 +54,15 @@ def _conv(
         func, nd, x, weight, bias, stride, padding, dilation, groups, data_format, kernel_format
     )
     method = check_choice(method, METHOD_NAMES, func, "method")
-    return run_conv(func, x, weight, bias, geometry, method)
+    check_method(func, method, geometry)
+    returned = result_dtype(func, x, weight, bias=bias)[1]
+    y = correlate(
+        x.astype(geometry.dtype, copy=False),
+        weight.astype(geometry.dtype, copy=False),
+        geometry,
+        method,
+    )
+    return finish(y, bias, geometry, returned)
 
 
 _COMMON_PARAMS = """
