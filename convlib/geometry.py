@@ -175,18 +175,6 @@ class ConvGeometry(_Channels):
         )
 
     @property
-    def x_shape(self) -> tuple[int, ...]:
-        return (self.n, self.c_in) + self.spatial
-
-    @property
-    def padded_shape(self) -> tuple[int, ...]:
-        return (self.n, self.c_in) + self.padded
-
-    @property
-    def w_shape(self) -> tuple[int, ...]:
-        return (self.c_out, self.c_in_g) + self.kernel
-
-    @property
     def taps(self) -> int:
         """Kernel taps per channel, ``prod(kernel)``."""
         return math.prod(self.kernel)
@@ -205,9 +193,6 @@ class ConvGeometry(_Channels):
     def unpadded(self) -> ConvGeometry:
         """The same convolution of an input already padded (pads all zero)."""
         return replace(self, spatial=self.padded, pads=((0, 0),) * self.nd)
-
-    def with_dtype(self, dtype: Any) -> ConvGeometry:
-        return replace(self, dtype=np.dtype(dtype))
 
 
 @dataclass(frozen=True)
@@ -243,11 +228,6 @@ class TransposeGeometry(_Channels):
             (i - 1) * s + d * (k - 1) + 1
             for i, s, d, k in zip(self.spatial, self.stride, self.dilation, self.kernel)
         )
-
-    @property
-    def macs(self) -> int:
-        """Multiply-adds that are not with spread zeros: ``n prod(in) c_in c_out_g prod(k)``."""
-        return self.n * math.prod(self.spatial) * self.c_in * self.c_out_g * math.prod(self.kernel)
 
 
 def describe_padding(padding: Any, dilation: tuple[int, ...]) -> str:
@@ -290,12 +270,10 @@ def conv_geometry(
     groups: Any,
     data_format: Any,
     kernel_format: Any,
-    dtype: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, ConvGeometry]:
     """Check a convolution call; return channels-first x, OI... weight, bias and the geometry.
 
-    The geometry's dtype, the one to compute in, is ``dtype`` if given, else the
-    one :func:`~convlib._checks.result_dtype` gives.
+    The geometry's dtype is the one to compute in, as ``result_dtype`` gives it.
     Refuses, before anything is allocated, a call whose padded input and output
     cannot fit in memory.
     """
@@ -325,7 +303,7 @@ def conv_geometry(
         check_window_fits(i, k, p, d, func, axis_name=name)
     geometry = ConvGeometry.of_shapes(
         x.shape, weight.shape,
-        result_dtype(func, x, weight, bias=bias)[0] if dtype is None else dtype,
+        result_dtype(func, x, weight, bias=bias)[0],
         stride=stride, pads=pads, dilation=dilation, groups=groups,
         data_format=data_format, kernel_format=kernel_format,
     )  # fmt: skip

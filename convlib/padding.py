@@ -19,7 +19,7 @@ import numpy as np
 
 from ._checks import check_axis, check_int, int_tuple
 
-__all__ = ["dilate", "normalize_padding", "pad_spatial", "padded_shape", "same_padding"]
+__all__ = ["dilate", "normalize_padding", "pad_spatial", "same_padding"]
 
 PADDING_STRINGS = ("valid", "same", "full")
 
@@ -168,14 +168,6 @@ def pad_spatial(x: np.ndarray, pads: Sequence[tuple[int, int]], value: float = 0
         return x
     widths = [(0, 0)] * (x.ndim - len(pads)) + [tuple(p) for p in pads]
     return np.pad(x, widths, mode="constant", constant_values=value)
-
-
-def padded_shape(shape: Sequence[int], pads: Sequence[tuple[int, int]]) -> tuple[int, ...]:
-    """The shape :func:`pad_spatial` gives: each trailing axis grows by its ``(before, after)``."""
-    lead = len(shape) - len(pads)
-    return tuple(shape[:lead]) + tuple(
-        size + before + after for size, (before, after) in zip(shape[lead:], pads)
-    )
 
 
 def dilate(x: np.ndarray, factors: Sequence[int]) -> np.ndarray:
