@@ -38,6 +38,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import inspect
 import json
@@ -302,8 +303,82 @@ def _drop_animation_cdn_link() -> None:
     animation.JS_INCLUDE = CDN_STYLESHEET.sub("", animation.JS_INCLUDE)  # type: ignore[attr-defined]
 
 
+# An image a page's output embeds as a data: URI (convlib.viz animations and their still
+# pictures, which a notebook needs inline): on the site it becomes a file, so that the page's
+# HTML stays light and the browser can cache the picture.
+INLINE_IMAGE = re.compile(r'(src|srcset)="data:image/(webp|png|gif|jpeg);base64,([A-Za-z0-9+/=]+)"')
+
+
+def _extract_inline_images(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    body = context.get("body")
+    if not body or "data:image/" not in body:
+        return
+    folder = Path(app.outdir, "_images")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def to_file(match: re.Match[str]) -> str:
+        attribute, kind, payload = match.groups()
+        data = base64.b64decode(payload)
+        name = f"inline-{hashlib.sha256(data).hexdigest()[:20]}.{kind}"
+        target = folder / name
+        if not target.exists():
+            target.write_bytes(data)
+        return f'{attribute}="{context["pathto"]("_images/" + name, 1)}"'
+
+    context["body"] = INLINE_IMAGE.sub(to_file, body)
+
+
+class fold(nodes.General, nodes.Element):
+    """A folded block: ``<details>`` whose summary is ``node["summary"]``."""
+
+
+def _visit_fold_html(self: Any, node: fold) -> None:
+    self.body.append('<details class="convlib-fold">')
+    self.body.append(f"<summary>{self.encode(node['summary'])}</summary>")
+
+
+def _depart_fold_html(self: Any, node: fold) -> None:
+    self.body.append("</details>")
+
+
+def _skip_fold(self: Any, node: fold) -> None:
+    pass
+
+
+#: In a gallery script, a code block whose first line is a comment starting with "# Check"
+#: holds a check against a framework: the site shows it folded, with that comment as the
+#: summary (it still runs, and downloaded scripts keep it as it is).
+CHECK_COMMENT = re.compile(r"#\s*(Check\b.*)")
+
+
+def _fold_gallery_checks(app: Sphinx, doctree: nodes.document) -> None:
+    docname = app.env.docname
+    if not docname.startswith("auto_examples/"):
+        return
+    for block in list(doctree.findall(nodes.literal_block)):
+        if block.get("language", "").lower() not in ("python", "python3", "ipython3"):
+            continue
+        first = block.astext().lstrip("\n").split("\n", 1)[0].strip()
+        match = CHECK_COMMENT.fullmatch(first)
+        if not match:
+            continue
+        wrapper = fold(summary=match.group(1).rstrip(":"))
+        block.replace_self(wrapper)
+        wrapper += block
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     _drop_animation_cdn_link()
+    app.add_node(
+        fold,
+        html=(_visit_fold_html, _depart_fold_html),
+        text=(_skip_fold, _skip_fold),
+        latex=(_skip_fold, _skip_fold),
+    )
+    app.connect("doctree-read", _fold_gallery_checks)
+    app.connect("html-page-context", _extract_inline_images)
     app.connect("builder-inited", _check_api_index)
     app.connect("source-read", _track_data_files)
     app.connect("source-read", _track_methods_sources)
