@@ -369,7 +369,116 @@ def _fold_gallery_checks(app: Sphinx, doctree: nodes.document) -> None:
         wrapper += block
 
 
+class cards(nodes.General, nodes.Element):
+    """Placeholder for a grid of page cards, filled in once every page has been read."""
+
+
+class PageCards(SphinxDirective):
+    """Cards for pages, in the order given: each ``page: one line about it``.
+
+    Each card shows the page's title, the line, and a thumbnail of the page's first
+    picture (a figure, or the still of an animation) as the build made it.
+    """
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        entries = []
+        for line in self.content:
+            if not line.strip():
+                continue
+            page, sep, about = line.partition(":")
+            if not sep:
+                raise self.error(f"convlib-cards: expected 'page: one line', got {line!r}")
+            entries.append((page.strip(), about.strip()))
+            # a card shows the page's first picture: rebuild the cards when the page changes
+            self.env.note_dependency(page.strip() + ".md")
+        return [cards(entries=entries, source_doc=self.env.docname)]
+
+
+STILL_URI = re.compile(r'srcset="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+THUMB_SIZE = (480, 300)
+
+
+def _first_picture(app: Sphinx, docname: str) -> bytes | None:
+    """The bytes of the first picture a page shows (PNG or JPEG), if it has one."""
+    doctree = app.env.get_doctree(docname)
+    for node in doctree.findall(lambda n: isinstance(n, (nodes.image, nodes.raw))):
+        if isinstance(node, nodes.raw):
+            match = STILL_URI.search(node.astext())
+            if match:
+                return base64.b64decode(match.group(1))
+            continue
+        uri = node.get("candidates", {}).get("*") or node.get("uri", "")
+        if uri.startswith("data:") or not uri.lower().endswith((".png", ".jpg", ".jpeg")):
+            continue
+        path = Path(app.env.relfn2path(uri, docname)[1])
+        if path.is_file():
+            return path.read_bytes()
+    return None
+
+
+def _thumbnail(app: Sphinx, docname: str) -> str | None:
+    """Write a thumbnail of the page's first picture under _images/; its path there."""
+    import io
+
+    from PIL import Image
+
+    data = _first_picture(app, docname)
+    if data is None:
+        return None
+    with Image.open(io.BytesIO(data)) as picture:
+        picture = picture.convert("RGB")
+        # a card shows the middle of the picture, cut to the card's proportions
+        ratio = THUMB_SIZE[0] / THUMB_SIZE[1]
+        width, height = picture.size
+        if width / height > ratio:
+            keep = round(height * ratio)
+            picture = picture.crop(((width - keep) // 2, 0, (width + keep) // 2, height))
+        else:
+            keep = round(width / ratio)
+            picture = picture.crop((0, (height - keep) // 2, width, (height + keep) // 2))
+        picture = picture.resize(THUMB_SIZE, Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        picture.save(buffer, "PNG", optimize=True)
+    name = f"thumb-{docname.replace('/', '-')}.png"
+    folder = Path(app.outdir, "_images")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(buffer.getvalue())
+    return f"_images/{name}"
+
+
+def _fill_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    from html import escape
+
+    for placeholder in list(doctree.findall(cards)):
+        html = ['<div class="convlib-cards">']
+        for page, about in placeholder["entries"]:
+            target = str(Path(docname).parent / page) if "/" in docname else page
+            target = target.removeprefix("./")
+            if target not in app.env.found_docs:
+                logger.warning("convlib-cards: no page %r", page, location=placeholder)
+                continue
+            title = app.env.titles[target].astext()
+            href = app.builder.get_relative_uri(docname, target)
+            thumb = _thumbnail(app, target) if app.builder.format == "html" else None
+            html.append(f'<a class="convlib-card" href="{escape(href)}">')
+            if thumb:
+                depth = "../" * docname.count("/")
+                html.append(
+                    f'<img src="{depth}{thumb}" alt="" width="{THUMB_SIZE[0] // 2}" '
+                    f'height="{THUMB_SIZE[1] // 2}" loading="lazy">'
+                )
+            html.append(f'<span class="convlib-card-title">{escape(title)}</span>')
+            html.append(f'<span class="convlib-card-text">{escape(about)}</span></a>')
+        html.append("</div>")
+        placeholder.replace_self(nodes.raw("", "\n".join(html), format="html"))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_node(cards)
+    app.add_directive("convlib-cards", PageCards)
+    app.connect("doctree-resolved", _fill_cards)
     _drop_animation_cdn_link()
     app.add_node(
         fold,
