@@ -140,7 +140,7 @@ html_static_path = ["_static"]
 html_css_files = ["convlib.css"]
 html_theme_options = {
     "navbar_align": "left",
-    "header_links_before_dropdown": 6,
+    "header_links_before_dropdown": 7,
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "secondary_sidebar_items": {
         "**": ["page-toc", "page-downloads"],

@@ -3,7 +3,7 @@
 A run is the dictionary written as JSON: ``machine``, ``commit`` and ``methods_sha256``
 (absent in runs older than these fields), ``layers``, ``sgemm_gflops`` and, for a whole
 suite, ``seed``, ``spin`` and ``sweep``; :func:`summarize` adds ``summary``. The
-fast-convolution page reads these files.
+Benchmarks page of the site (docs/benchmarks.md) reads these files.
 """
 
 from __future__ import annotations
