@@ -19,37 +19,22 @@ sign. Every result is checked four ways: by hand, with convlib, with
 # The image holds the numbers 1 to 16, row by row. The kernel adds the two
 # values of a window's top row and subtracts the two of its bottom row, so it
 # responds to a change from one row to the next: a horizontal edge.
+#
+# The animation below is the whole computation. The kernel sits on the
+# top-left 2x2 window of the image; the four overlapping pairs of numbers are
+# multiplied and the products added, which gives the top-left output value
+# (the sum is written under the grids). Then the window moves one column to
+# the right, and so on, row by row, until every output value is filled in.
 
 import matplotlib.pyplot as plt
 import numpy as np
-import scipy.signal
-import torch
-from matplotlib.patches import Rectangle
 
 import convlib
+from convlib import viz
 
 image = np.arange(1, 17).reshape(4, 4)
 kernel = np.array([[1, 1], [-1, -1]])
-print("image:\n", image)
-print("kernel:\n", kernel)
-
-
-def draw_matrix(ax, values, title="", window=None, cmap="Blues"):
-    """Draw a matrix with its numbers; outline `window` = (row, col, h, w)."""
-    values = np.asarray(values)
-    limit = np.abs(values).max() or 1
-    shown = ax.imshow(values, cmap=cmap, vmin=-limit if values.min() < 0 else 0, vmax=limit)
-    for (r, c), v in np.ndenumerate(values):
-        red, green, blue, _ = shown.cmap(shown.norm(v))
-        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
-        ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=11, color="w" if dark else "k")
-    if window is not None:
-        r, c, h, w = window
-        ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, fill=False, lw=3, ec="tab:red"))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title(title, fontsize=10)
-
+viz.animate_windows(image, kernel)
 
 # %%
 # How big is the output?
@@ -64,65 +49,25 @@ def draw_matrix(ax, values, title="", window=None, cmap="Blues"):
 #     o = \left\lfloor \frac{i + 2p - k}{s} \right\rfloor + 1 .
 #
 # (With a dilation ``d`` the kernel spans ``d (k - 1) + 1`` values instead of
-# ``k``.) :func:`convlib.conv_output_size` evaluates the formula; here ``i``
-# and ``k`` are read off the image and the kernel, with no padding and stride 1.
+# ``k``.) Here ``i = 4`` and ``k = 2``, with no padding and stride 1, so the
+# kernel fits at 3 positions along each axis, as in the animation.
+# :func:`convlib.conv_output_size` evaluates the formula:
 
 (i, _), (k, _) = image.shape, kernel.shape
 p, s = 0, 1
 by_formula = (i + 2 * p - k) // s + 1
-print(f"(i + 2p - k) // s + 1 = ({i} + 2*{p} - {k}) // {s} + 1 = {by_formula}")
 by_convlib = convlib.conv_output_size(i, k, stride=s, padding=p)
-print(f"convlib.conv_output_size({i}, {k}) = {by_convlib}")
+print(f"({i} + 2*{p} - {k}) // {s} + 1 = {by_formula}; convlib says {by_convlib}")
 assert by_convlib == by_formula
 
 # %%
-# Each output cell, step by step
-# ------------------------------
+# The loop
+# --------
 #
-# Put the kernel on the top-left window, multiply the four overlapping pairs
-# of numbers and add the products: that is the top-left output value. Then
-# move the window one column to the right, and so on, row by row. The printed
-# lines are the sums; the figure shows where each window sits.
-
-h_out = w_out = by_formula
-kh, kw = kernel.shape
-steps = []
-for r in range(h_out):
-    for c in range(w_out):
-        window = image[r : r + kh, c : c + kw]
-        products = window * kernel
-        pairs = zip(window.ravel(), kernel.ravel())
-        terms = " + ".join(f"{a}*({b})" for a, b in pairs)
-        steps.append((r, c, products.sum()))
-        print(f"out[{r}, {c}] = {terms} = {products.sum()}")
-
-fig, axes = plt.subplots(h_out, w_out, figsize=(9, 9), layout="constrained")
-for r, c, value in steps:
-    draw_matrix(axes[r, c], image, f"out[{r}, {c}] = {value}", window=(r, c, kh, kw))
-kernel_size, image_size = "x".join(map(str, kernel.shape)), "x".join(map(str, image.shape))
-title = f"The {kernel_size} kernel visits every {kernel_size} window of the {image_size} image"
-fig.suptitle(f"{title} (red frame)")
-plt.show()
-
-# %%
-# The window at row ``r`` and column ``c`` holds ``image[r:r+2, c:c+2]``, and
-# every value in its bottom row is larger than the value above it by the same
-# amount (printed below). The kernel subtracts the bottom row from the top row,
-# two columns wide, so all the sums are equal.
-
-steps_down = image[1:] - image[:-1]  # each value minus the one above it
-print("bottom row minus top row, everywhere:", np.unique(steps_down))
-sums = np.unique([value for _, _, value in steps])
-print(f"{len(steps)} sums, distinct values: {sums}")
-assert len(np.unique(steps_down)) == 1 and len(sums) == 1
-
-# %%
-# One function, many libraries
-# ----------------------------
-#
-# The same loop as a function: for each output position, take the window and
-# sum its product with the kernel. This is **cross-correlation**: the kernel is
-# used as written.
+# Written as a function, the animation is two loops over the output
+# positions: take the window, multiply it by the kernel element by element,
+# add everything up. This is **cross-correlation**: the kernel is used as
+# written, not flipped.
 
 
 def correlate_by_hand(image, kernel):
@@ -137,16 +82,31 @@ def correlate_by_hand(image, kernel):
     return out
 
 
+cross = correlate_by_hand(image, kernel)
+print("cross-correlation:\n", cross)
+
 # %%
+# Every value is the same. The window at row ``r`` and column ``c`` holds
+# ``image[r:r+2, c:c+2]``, and every value of the image is larger than the
+# value above it by the same step (printed below). The kernel subtracts the
+# bottom row of the window from the top row, two columns wide, so every sum
+# is minus twice that step.
+
+steps_down = np.unique(image[1:] - image[:-1])  # each value minus the one above
+print("each value minus the one above it:", steps_down)
+assert len(steps_down) == 1 and np.all(cross == -2 * steps_down[0])
+
+# %%
+# Cross-correlation and true convolution
+# --------------------------------------
+#
 # **True convolution**, as signal processing defines it, flips the kernel
 # upside down and left to right first (so that convolution is commutative and
 # associative). For this kernel, flipping it is the same as negating it, so
 # the result changes sign:
 
 flipped = kernel[::-1, ::-1]
-print("kernel flipped:\n", flipped)
 print("flipped kernel == -kernel:", np.array_equal(flipped, -kernel))
-assert np.array_equal(flipped, -kernel)
 
 
 def convolve_by_hand(image, kernel):
@@ -154,74 +114,73 @@ def convolve_by_hand(image, kernel):
     return correlate_by_hand(image, kernel[::-1, ::-1])
 
 
+true = convolve_by_hand(image, kernel)
+assert np.array_equal(true, -cross)  # opposite signs
+
+fig, axes = plt.subplots(2, 2, figsize=(5.2, 4.4), width_ratios=[2, 3])
+kernel_face, output_face = viz.COLORS["kernel"], viz.COLORS["output"]
+viz.draw_grid(axes[0, 0], kernel, title="kernel, as written", face=kernel_face)
+viz.draw_grid(axes[0, 1], cross, title="cross-correlation", face=output_face)
+viz.draw_grid(axes[1, 0], flipped, title="kernel flipped", face=kernel_face)
+viz.draw_grid(axes[1, 1], true, title="true convolution", face=output_face)
+plt.show()
+
 # %%
-# Now compute both operations with every tool at hand. PyTorch's
+# Cross-correlation is what PyTorch computes and what every deep-learning
+# framework calls "convolution". ``scipy.signal.convolve2d`` computes the
+# flipped, true convolution, so it does **not** reproduce the deep-learning
+# result; the same goes for any hand-written loop that flips the kernel "for
+# true convolution": it agrees with ``scipy.signal.convolve2d``, not with a
+# ``Conv2d`` layer. To get a framework's result from SciPy, use
+# ``scipy.signal.correlate2d``, or flip the kernel yourself.
+#
+# The check computes both operations with every tool at hand. PyTorch's
 # ``conv2d`` (what ``torch.nn.Conv2d`` calls) works on batches of
 # multi-channel images, shape ``(N, C, H, W)``, so the image gets two leading
 # axes of length one; so does :func:`convlib.conv2d`, which follows PyTorch.
-# PyTorch gives the true convolution only when handed the flipped kernel.
 # :func:`convlib.correlate2d` and :func:`convlib.convolve2d` take single
-# images, like their namesakes in ``scipy.signal``.
+# images, like their namesakes in ``scipy.signal``. Integers in, integers
+# out: every tool agrees exactly within each operation.
+
+# %%
+
+# Check against SciPy and PyTorch: both operations, every tool
+import scipy.signal
+import torch
+import torch.nn.functional as F
 
 x = image[None, None]  # (n, c_in, h, w) = (1, 1, h, w)
 w = kernel[None, None]  # (c_out, c_in, kh, kw) = (1, 1, kh, kw)
-print("batch x:", x.shape, " kernels w:", w.shape)
 x_torch, w_torch = torch.tensor(x), torch.tensor(w)
 w_flipped_torch = torch.tensor(flipped[None, None].copy())
-
 correlations = {
-    "by hand": correlate_by_hand(image, kernel),
+    "by hand": cross,
     "convlib.correlate2d": convlib.correlate2d(image, kernel, "valid"),
     "convlib.conv2d": convlib.conv2d(x, w)[0, 0],
     "scipy correlate2d": scipy.signal.correlate2d(image, kernel, "valid"),
-    "torch conv2d": torch.nn.functional.conv2d(x_torch, w_torch)[0, 0].numpy(),
+    "torch conv2d": F.conv2d(x_torch, w_torch)[0, 0].numpy(),
 }
 convolutions = {
-    "by hand": convolve_by_hand(image, kernel),
+    "by hand": true,
     "convlib.convolve2d": convlib.convolve2d(image, kernel, "valid"),
     "scipy convolve2d": scipy.signal.convolve2d(image, kernel, "valid"),
-    "torch, kernel flipped": torch.nn.functional.conv2d(x_torch, w_flipped_torch)[0, 0].numpy(),
+    "torch, kernel flipped": F.conv2d(x_torch, w_flipped_torch)[0, 0].numpy(),
 }
 results = {"cross-correlation": correlations, "true convolution": convolutions}
 for operation, by_tool in results.items():
     print(f"{operation}:")
     for tool, result in by_tool.items():
         assert np.array_equal(result, by_tool["by hand"]), (tool, result)
-        values = np.unique(result)
-        print(f"  {tool:21s} {values} everywhere, shape {result.shape}")
-cross = results["cross-correlation"]["by hand"]
-true = results["true convolution"]["by hand"]
-assert np.array_equal(true, -cross)  # opposite signs
-assert not np.array_equal(results["cross-correlation"]["torch conv2d"], true)
+        print(f"  {tool:21s} {np.unique(result)} everywhere, shape {result.shape}")
+assert not np.array_equal(correlations["torch conv2d"], true)
 
 # %%
-# Integers in, integers out: every tool agrees exactly within each
-# operation, and the two operations differ in sign (compare the two printed
-# groups; both are asserted). Cross-correlation is what PyTorch computes and what every
-# deep-learning framework calls "convolution"; ``scipy.signal.convolve2d``
-# computes the flipped, true convolution, so it does **not** reproduce the
-# deep-learning result. The same goes for any hand-written loop that flips the
-# kernel "for true convolution": it agrees with ``scipy.signal.convolve2d``,
-# not with a ``Conv2d`` layer. To get a framework's result from SciPy use
-# ``scipy.signal.correlate2d``, or flip the kernel yourself:
 
-by_torch = correlations["torch conv2d"]
+# Check: SciPy's convolve2d with the flipped kernel gives PyTorch's conv2d
 scipy_flipped = scipy.signal.convolve2d(image, flipped, "valid")
-print("scipy convolve2d with the flipped kernel == torch conv2d:", end=" ")
-print(np.array_equal(scipy_flipped, by_torch))
-assert np.array_equal(scipy_flipped, by_torch)
-
-# %%
-# The two side by side:
-
-fig, axes = plt.subplots(2, 3, figsize=(9, 6), layout="constrained")
-draw_matrix(axes[0, 0], image, "image")
-draw_matrix(axes[0, 1], kernel, "kernel, as written", cmap="RdBu")
-draw_matrix(axes[0, 2], cross, "cross-correlation\n(deep learning's 'convolution')", cmap="RdBu")
-draw_matrix(axes[1, 0], image, "image")
-draw_matrix(axes[1, 1], flipped, "kernel flipped\n(rows and columns reversed)", cmap="RdBu")
-draw_matrix(axes[1, 2], true, "true convolution\n(scipy.signal.convolve2d)", cmap="RdBu")
-plt.show()
+print("scipy convolve2d, flipped kernel == torch conv2d:", end=" ")
+print(np.array_equal(scipy_flipped, correlations["torch conv2d"]))
+assert np.array_equal(scipy_flipped, correlations["torch conv2d"])
 
 # %%
 # When flipping matters more than the sign
@@ -235,10 +194,7 @@ plt.show()
 lopsided = np.array([[0, 1], [2, 3]])
 correlation = convlib.correlate2d(image, lopsided, mode="valid")
 convolution = convlib.convolve2d(image, lopsided, mode="valid")
-print("correlation:\n", correlation)
-print("convolution:\n", convolution)
-print("convolution == correlation:", np.array_equal(convolution, correlation))
-print("convolution == -correlation:", np.array_equal(convolution, -correlation))
+print("correlation:\n", correlation, "\nconvolution:\n", convolution)
 assert not np.array_equal(convolution, correlation)
 assert not np.array_equal(convolution, -correlation)
 
@@ -256,20 +212,23 @@ edge_image = np.zeros((6, 6), dtype=int)
 edge_row = 3  # the first bright row
 edge_image[edge_row:] = 9  # bright bottom half
 edge_response = convlib.correlate2d(edge_image, kernel, mode="valid")
-print("edge response (cross-correlation):\n", edge_response)
-assert np.array_equal(edge_response, correlate_by_hand(edge_image, kernel))
-rows = np.arange(edge_response.shape[0])  # window r covers image rows r .. r + kh - 1
-straddles = (rows <= edge_row - 1) & (rows + kh - 1 >= edge_row)
-assert not edge_response[~straddles].any() and (edge_response[straddles] < 0).all()
 upside_down = convlib.correlate2d(edge_image[::-1], kernel, mode="valid")
+
+fig, axes = plt.subplots(1, 2, figsize=(7, 3.7), layout="constrained")
+viz.draw_grid(axes[0], edge_image, title="dark above bright", cmap="gray")
+viz.draw_grid(axes[1], edge_response, title="cross-correlation", cmap="Reds_r")
+plt.show()
+
+# %%
+
+# Check: zero where flat, negative where the window straddles the edge
+assert np.array_equal(edge_response, correlate_by_hand(edge_image, kernel))
+rows = np.arange(edge_response.shape[0])  # window r covers image rows r, r + 1
+straddles = (rows <= edge_row - 1) & (rows + k - 1 >= edge_row)
+assert not edge_response[~straddles].any() and (edge_response[straddles] < 0).all()
 assert np.array_equal(upside_down, -edge_response[::-1])
 print("dark above bright:", np.unique(edge_response[straddles]), end="; ")
 print("bright above dark:", np.unique(upside_down[straddles[::-1]]))
-
-fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
-draw_matrix(axes[0], edge_image, "image with a horizontal edge", cmap="gray_r")
-draw_matrix(axes[1], edge_response, "cross-correlation with the kernel", cmap="RdBu")
-plt.show()
 
 # %%
 # Padding keeps the size
@@ -281,22 +240,24 @@ plt.show()
 # formula against the shape :func:`convlib.conv2d` returns for several
 # settings. For this even-sized kernel ``"same"`` needs an odd amount of
 # padding, and convlib puts the extra row and column after the image (printed
-# below as ``(before, after)``), following TensorFlow's rule, which the
-# :ref:`Keras tutorial <sphx_glr_auto_examples_plot_04_keras_conv2d.py>` checks
-# against TensorFlow itself.
+# below as ``(before, after)``), as TensorFlow does; the
+# :doc:`padding page <../concepts/padding>` shows where the frameworks differ.
 
+x, w = image[None, None], kernel[None, None]  # (n, c_in, h, w), (c_out, c_in, kh, kw)
 print(f"{'padding':>8} {'stride':>6} {'formula':>8} {'conv2d shape':>13}")
 for padding, stride in [(0, 1), (1, 1), (0, 2), ("same", 1)]:
     size = convlib.conv_output_size(i, k, stride=stride, padding=padding)
     shape = convlib.conv2d(x, w, stride=stride, padding=padding).shape[2:]
-    assert shape == (size, size)
     print(f"{padding!s:>8} {stride:>6} {size:>8} {shape!s:>13}")
-    if padding == 0:
-        assert size < i  # without padding the output is smaller
-    if padding == "same":
-        assert size == i  # "same" keeps the size
+    assert shape == (size, size)
 same_pads = convlib.same_padding(i, k)
 print("'same' padding (before, after) per axis:", same_pads)
+
+# %%
+
+# Check: no padding shrinks, "same" keeps the size, the odd row goes after
+assert convlib.conv_output_size(i, k) < i
+assert convlib.conv_output_size(i, k, padding="same") == i
 assert sum(same_pads) % 2 == 1 and same_pads[1] == same_pads[0] + 1
 
 # %%
