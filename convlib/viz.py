@@ -121,6 +121,8 @@ def draw_grid(
     cmap: str | None = None,
     face: str | None = None,
     fontsize: float = 11,
+    vmin: float | None = None,
+    vmax: float | None = None,
 ) -> Any:
     """Draw a 2-D array as a grid of square cells, each with its number.
 
@@ -152,6 +154,9 @@ def draw_grid(
         input blue).
     fontsize : float, default 11
         Size of the numbers, in points.
+    vmin, vmax : float, optional
+        The range ``cmap`` spans (default: the values' own, symmetric about zero when they
+        have both signs); give the same range to grids that should share one scale.
 
     Returns
     -------
@@ -189,6 +194,8 @@ def draw_grid(
         low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
         if low < 0 < high:
             low, high = -max(-low, high), max(-low, high)
+        low = low if vmin is None else vmin
+        high = high if vmax is None else vmax
         scale = matplotlib.colormaps[cmap]
         span = (high - low) or 1.0
         rgba = scale(np.clip((real - low) / span, 0, 1))
@@ -900,6 +907,7 @@ def draw_receptive_field(
     label: str | None = None,
     color: str = "#ff6f00",
     cmap: str = "gray",
+    draw_image: bool = True,
 ) -> Any:
     """Draw ``image`` with the receptive field of one output unit outlined on it.
 
@@ -914,9 +922,13 @@ def draw_receptive_field(
     at : (int, int)
         The output unit (row, column) whose field is drawn.
     label : str, optional
-        Text beside the outline (default: the field's size, e.g. "11x11 field").
+        Text beside the outline (default: the field's size, e.g. "11x11 field"; "" for
+        none).
     color : str, default "#ff6f00"
     cmap : str, default "gray"
+    draw_image : bool, default True
+        Draw ``image`` first; False adds only the outline, to draw several fields on one
+        image.
 
     Returns
     -------
@@ -946,7 +958,8 @@ def draw_receptive_field(
         row, col = (int(v) for v in at)
     except (TypeError, ValueError):
         raise _fail("draw_receptive_field", f"at must be (row, column), got {at!r}") from None
-    ax.imshow(picture, cmap=cmap)
+    if draw_image:
+        ax.imshow(picture, cmap=cmap)
     top, bottom = field.span(row)
     left, right = field.span(col)
     box = Rectangle(
@@ -958,15 +971,17 @@ def draw_receptive_field(
         linewidth=2.5,
     )
     ax.add_patch(box)
-    ax.text(
-        left - 0.5,
-        top - 1.0,
-        label or f"{field.size}x{field.size} field",
-        color=color,
-        fontsize=11,
-        va="bottom",
-        ha="left",
-        fontweight="bold",
-    )
+    text = f"{field.size}x{field.size} field" if label is None else label
+    if text:
+        ax.text(
+            left - 0.5,
+            top - 1.0,
+            text,
+            color=color,
+            fontsize=11,
+            va="bottom",
+            ha="left",
+            fontweight="bold",
+        )
     ax.set_axis_off()
     return box

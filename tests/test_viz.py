@@ -183,3 +183,18 @@ def test_convlib_alone_does_not_import_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_grids_can_share_one_colour_scale_and_fields_can_share_one_image():
+    fig, (left, right) = plt.subplots(1, 2)
+    a = viz.draw_grid(left, [[0, 1]], cmap="viridis", vmin=0, vmax=2)
+    b = viz.draw_grid(right, [[1, 2]], cmap="viridis", vmin=0, vmax=2)
+    # the value 1 has one colour in both grids
+    np.testing.assert_allclose(a.get_facecolors()[1], b.get_facecolors()[0])
+    field = convlib.receptive_field([convlib.Layer(3)])
+    ax = fig.add_subplot()
+    viz.draw_receptive_field(ax, np.zeros((6, 6)), field, (1, 1), label="")
+    viz.draw_receptive_field(ax, np.zeros((6, 6)), field, (3, 3), draw_image=False)
+    assert len(ax.images) == 1 and len(ax.patches) == 2
+    assert [t.get_text() for t in ax.texts] == ["3x3 field"]
+    plt.close(fig)
