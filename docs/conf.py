@@ -119,7 +119,6 @@ sphinx_gallery_conf = {
     "plot_gallery": "False" if NO_EXEC else "True",
     "within_subsection_order": "FileNameSortKey",
     "download_all_examples": True,
-    "matplotlib_animations": (True, "jshtml"),
     "doc_module": ("convlib",),
     "backreferences_dir": "api/generated/backreferences",
     "reset_modules": ("matplotlib", "convlib_docs.reset_gallery_state"),

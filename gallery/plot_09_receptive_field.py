@@ -34,11 +34,10 @@ check the computation against PyTorch's gradients.
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib import cbook, patheffects
-from matplotlib.patches import Rectangle
+from matplotlib import cbook
 
 import convlib
-from convlib import Layer
+from convlib import Layer, viz
 from convlib.networks import PUBLISHED, endpoint_layers, layers
 
 # %%
@@ -64,7 +63,7 @@ stacks = {
         Layer(3, padding=2**i, dilation=2**i) for i in range(depth)
     ],
 }
-fig, ax = plt.subplots(figsize=(6.4, 4))
+fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
 grown = {}
 for (label, stack), marker in zip(stacks.items(), "osD"):
     rf = convlib.receptive_field(stack)
@@ -73,17 +72,21 @@ for (label, stack), marker in zip(stacks.items(), "osD"):
     grown[label] = sizes, strides
     print(f"{label}\n    r: {sizes}\n    S: {strides}")
     ax.plot(range(1, len(sizes) + 1), sizes, marker=marker, label=label)
-plain, pooled, dilated = grown.values()
-assert set(np.diff(plain[0])) == {2} and set(plain[1]) == {1}
-assert pooled[1][1::2] == [2 ** (j + 1) for j in range(depth // 2)]  # doubled by each pooling
-assert dilated[0] == [2 ** (layer + 1) - 1 for layer in range(1, depth + 1)]
-ax.set_xlabel("layer")
+ax.set(xlabel="layer", ylabel="receptive field size r (input pixels)")
 ax.set_yscale("log", base=2)
 ax.yaxis.set_major_formatter("{x:g}")
-ax.set_ylabel("receptive field size r (input pixels)")
 ax.set_title("How the receptive field grows")
 ax.legend()
-fig.tight_layout()
+plt.show()
+
+# %%
+
+# Check: the sizes follow the three rules
+plain, pooled, dilated = grown.values()
+assert set(np.diff(plain[0])) == {2} and set(plain[1]) == {1}
+# each pooling doubles the stride
+assert pooled[1][1::2] == [2 ** (j + 1) for j in range(depth // 2)]
+assert dilated[0] == [2 ** (layer + 1) - 1 for layer in range(1, depth + 1)]
 
 # %%
 # VGG-16, layer by layer
@@ -97,7 +100,6 @@ vgg = layers("vgg_16")
 n_conv = sum("pool" not in layer.name for layer in vgg)
 n_pool = sum("pool" in layer.name for layer in vgg)
 print(f"VGG-16: {n_conv} convolutions, {n_pool} poolings, input {side}x{side}")
-assert (n_conv, n_pool) == (13, 5)
 rf_vgg = convlib.receptive_field(vgg, input_size=side)
 print("layer            k  s  out    r   S   P")
 for row in rf_vgg.layers:
@@ -109,10 +111,19 @@ for row in rf_vgg.layers:
     )
 
 # %%
+# Reading the table: ``k`` and ``s`` are the layer's kernel size and stride,
+# ``out`` its output size, and ``r``, ``S``, ``P`` the field size, effective
+# stride and effective padding after it. Each 3x3 convolution adds ``2 S`` to
+# ``r``; each 2x2 pooling adds ``S`` and then doubles ``S``; and ``P`` grows by
+# the layer's padding times ``S``, which is why the deepest units' fields start
+# far outside the image.
+#
 # Araujo, Norris and Sim (Distill, 2019) publish these numbers for VGG-16's
 # end-points (:data:`convlib.networks.PUBLISHED`); convlib reproduces each of
 # them.
 
+# Check against the published numbers of Araujo, Norris and Sim
+assert (n_conv, n_pool) == (13, 5)
 print(f"{'end-point':16s} {'convlib (r, S, P)':>18s} {'published':>15s}")
 for published in PUBLISHED["vgg_16"]:
     stack = endpoint_layers("vgg_16", published.endpoint)
@@ -127,68 +138,84 @@ for published in PUBLISHED["vgg_16"]:
 # Nested receptive fields on a photograph
 # ---------------------------------------
 # Take the unit at the centre of each pooling layer's output and draw the
-# input square it sees, on a version of the photograph of Grace Hopper that
-# ships with Matplotlib, cropped and shrunk to VGG's input size. After
-# ``pool5`` one unit sees nearly the whole image (the sizes are printed
-# below). For units near the border, part of the square lies in the zero
-# padding, outside the image: the first unit's square starts at a negative
-# index.
+# input square it sees, on a grey version of the photograph of Grace Hopper
+# that ships with Matplotlib, cropped and shrunk to VGG's input size: on the
+# left the whole image with the three largest squares, on the right a zoom
+# into the ``pool3`` square with the three smallest. After ``pool5`` one unit
+# sees nearly the whole image (the sizes are printed below). For units near
+# the border, part of the square lies in the zero padding, outside the image:
+# the first unit's square starts at a negative index.
 
 with cbook.get_sample_data("grace_hopper.jpg") as file:
     photo = plt.imread(file)  # (height, width, 3) uint8
-# A (2 side) x (2 side) crop, centred across, averaged over 2x2 blocks: (side, side, 3)
+# a centred (2 side) x (2 side) crop, in grey, averaged over 2x2 blocks
 left = (photo.shape[1] - 2 * side) // 2
-crop = photo[: 2 * side, left : left + 2 * side]
-image = crop.reshape(side, 2, side, 2, 3).mean(axis=(1, 3)) / 255
+grey = photo[: 2 * side, left : left + 2 * side] @ np.array([0.299, 0.587, 0.114])
+image = grey.reshape(side, 2, side, 2).mean(axis=(1, 3)) / 255  # (side, side)
 
-fig, ax = plt.subplots(figsize=(6.4, 6.4))
-ax.imshow(image, extent=(-0.5, side - 0.5, side - 0.5, -0.5))
-colors = ["#00e5ff", "#76ff03", "#ffea00", "#ff9100", "#ff1744"]
-outline = [patheffects.withStroke(linewidth=4.5, foreground="black")]
-pools = [i for i, row in enumerate(rf_vgg.layers) if "pool" in row.layer.name]
-for color, index in zip(colors, pools):
-    row = rf_vgg.layers[index]
-    centre = (row.output_size - 1) // 2
-    start = centre * row.stride - row.padding
-    name = row.layer.name.split("/")[-1]
-    out, end = row.output_size, start + row.size - 1
-    where = f"unit ({centre}, {centre})"
-    print(f"{name}: output {out}x{out}, {where} sees pixels {start}..{end}")
-    square = Rectangle(
-        (start - 0.5, start - 0.5),
-        row.size,
-        row.size,
-        fill=False,
-        edgecolor=color,
-        linewidth=2.5,
-        path_effects=outline,
-        label=f"{name}: {row.size}x{row.size}",
+# the field of each pooling layer: that of the stack up to it
+names = [layer.name.split("/")[-1] for layer in vgg]  # "conv1_1", ..., "pool5"
+pools = {name: i for i, name in enumerate(names) if name.startswith("pool")}
+fields = {n: convlib.receptive_field(vgg[: i + 1], side) for n, i in pools.items()}
+centre = {name: (f.layers[-1].output_size - 1) // 2 for name, f in fields.items()}
+
+colors = dict(zip(fields, ["#0077b6", "#2b9348", "#7b2cbf", "#e85d04", "#d00000"]))
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 4.1), layout="constrained")
+for ax, shown in zip(axes, [["pool3", "pool4", "pool5"], ["pool1", "pool2", "pool3"]]):
+    for name in shown:
+        field, at = fields[name], (centre[name], centre[name])
+        label = f"{name}: {field.size}"
+        viz.draw_receptive_field(ax, image, field, at, label=label, color=colors[name])
+        ax.images[-1].set_clim(-0.8, 1)  # a lighter photograph, for the colours
+first, last = fields["pool3"].span(centre["pool3"])
+axes[0].set(title="the whole image", xlim=(-12, side + 12), ylim=(side + 12, -12))
+axes[1].set(title="zoomed on the pool3 square", xlim=(first - 6, last + 6))
+axes[1].set_ylim(last + 6, first - 6)
+fig.suptitle("VGG-16: what the centre unit of each pooling layer sees")
+plt.show()
+
+# %%
+# Between two poolings the effective stride stays put, so each 3x3
+# convolution widens the square by the same amount, twice that stride; each
+# pooling doubles the stride for every layer after it. That is why the squares
+# grow by ever larger steps, until the last one nearly covers the image.
+
+# %%
+
+# Check: the squares are the table's fields; pool5's reaches outside the image
+for name, field in fields.items():
+    row = rf_vgg.layers[pools[name]]
+    start = centre[name] * row.stride - row.padding  # u S - P
+    first, last = field.span(centre[name])
+    out, u = row.output_size, centre[name]
+    print(f"{name}: output {out}x{out}, unit ({u}, {u}) sees pixels {first}..{last}")
+    assert row.layer.name.endswith(name) and (first, last) == (
+        start,
+        start + row.size - 1,
     )
-    ax.add_patch(square)
-last_pool = rf_vgg.layers[pools[-1]]
-last_name, r_last = last_pool.layer.name.split("/")[-1], last_pool.size
+last_pool = rf_vgg.layers[pools["pool5"]]
+last_name, r_last = "pool5", last_pool.size
 print(f"after {last_name} one unit sees {r_last}x{r_last} of the {side}x{side} image")
-print(f"{last_name}'s first unit starts at pixel {-last_pool.padding}, outside the image")
+start = -last_pool.padding
+print(f"{last_name}'s first unit starts at pixel {start}, outside the image")
 assert last_pool.size > 0.9 * side and -last_pool.padding < 0
-ax.legend(title="receptive field after", loc="upper left", fontsize=9)
-ax.set_xlabel("input pixel")
-ax.set_xlim(-12, side + 12)
-ax.set_ylim(side + 12, -12)
-ax.set_title("VGG-16: what the centre unit of each pooling layer sees")
-fig.tight_layout()
 
 # %%
 # Checking with gradients
 # -----------------------
 # A unit's receptive field is the set of input pixels that can change it:
 # exactly the pixels where its gradient with respect to the input may be
-# non-zero. Build a small PyTorch stack with a strided pooling and a dilated
-# convolution, set every weight to 1 (so that no contributions cancel), and
-# backpropagate from one unit. :func:`convlib.receptive_field` reads the
-# ``torch.nn.Sequential`` directly. Average pooling is used because max
-# pooling sends the gradient only to the winner of each window, which would
-# hide part of the field (checked at the end of this cell).
+# non-zero. The check below builds a small PyTorch stack with a strided
+# pooling and a dilated convolution, sets every weight to 1 (so that no
+# contributions cancel), and backpropagates from one unit.
+# :func:`convlib.receptive_field` reads the ``torch.nn.Sequential`` directly.
+# Average pooling is used because max pooling sends the gradient only to the
+# winner of each window, which would hide part of the field (the second
+# check).
 
+# %%
+
+# Check against PyTorch: the gradient is non-zero exactly on the field
 torch.manual_seed(0)
 model = torch.nn.Sequential(
     torch.nn.Conv2d(1, 1, 3, padding=1, bias=False),
@@ -222,6 +249,9 @@ assert (rows[0], rows[-1]) == (first, last)
 assert (cols[0], cols[-1]) == (first, last)
 assert len(rows) == rf_small.size
 
+# %%
+
+# Check against PyTorch: with max pooling, the gradient misses part of the field
 with_max = torch.nn.Sequential(model[0], torch.nn.MaxPool2d(2, stride=2), *model[2:])
 x_max = x.detach().clone().requires_grad_(True)
 with_max(x_max)[0, 0, unit[0], unit[1]].backward()
@@ -237,29 +267,33 @@ assert reached < r * r
 # part that carries most of the weight, sometimes called the *effective*
 # receptive field, is smaller.
 
+fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
+label, colours = "convlib.receptive_field", {"color": "cyan", "cmap": "magma"}
+viz.draw_receptive_field(ax, grad, rf_small, unit, label=label, **colours)
+fig.colorbar(ax.images[0], ax=ax, label="d output / d input")
+ax.set_title(f"Gradient of unit {unit} with respect to the input")
+plt.show()
+
+# %%
+
+# Check: the gradient varies inside the field and is smallest on its border
 inside = grad[first : last + 1, first : last + 1]  # the receptive field
 ring = np.concatenate([inside[0], inside[-1], inside[1:-1, 0], inside[1:-1, -1]])
 print(f"gradient inside the field: {inside.min():.3g} to {inside.max():.3g}; ", end="")
 print(f"on its border at most {ring.max():.3g}")
 assert inside.min() < inside.max() and ring.max() < inside.max()
 
-fig, ax = plt.subplots(figsize=(5.2, 4.6))
-shown = ax.imshow(grad, cmap="magma")
-field = Rectangle(
-    (first - 0.5, first - 0.5),
-    r,
-    r,
-    fill=False,
-    edgecolor="cyan",
-    linewidth=2,
-    label="convlib.receptive_field",
-)
-ax.add_patch(field)
-ax.set_title(f"Gradient of unit {unit} with respect to the input")
-ax.legend(loc="lower left", fontsize=8)
-fig.colorbar(shown, ax=ax, label="d output / d input")
-fig.tight_layout()
-
-plt.show()
+# %%
+# What to take away
+# -----------------
+# * A unit's receptive field grows, layer by layer, by each kernel's reach
+#   measured in input pixels: ``(k' - 1)`` times the effective stride so far.
+# * Plain 3x3 convolutions grow it linearly and slowly; every stride or
+#   pooling multiplies the growth of all later layers; doubling dilations grow
+#   it exponentially without losing resolution.
+# * :func:`convlib.receptive_field` computes it for a list of layers or a
+#   PyTorch model; the published VGG-16 numbers and PyTorch's gradients agree.
+# * Inside the field the influence is uneven: the centre counts more than the
+#   border.
 
 # sphinx_gallery_thumbnail_number = 2

@@ -19,9 +19,9 @@ image border, and that ``torch.nn.ConvTranspose2d`` computes the same.
 # (see :doc:`plot_07_sliding_window_animated`). Upsample an image of ones with
 # a kernel of ones and the output counts how many stamps cover each pixel. A
 # 3x3 kernel at stride 2 overlaps its neighbours by one column on one side
-# only: interior pixels are covered unequally often (the printed counts), a
-# checkerboard even on a perfectly flat input. A 4x4 kernel, whose size the
-# stride divides, covers every interior pixel equally often.
+# only: interior pixels are covered unequally often (left), a checkerboard
+# even on a perfectly flat input. A 4x4 kernel, whose size the stride
+# divides, covers every interior pixel equally often (right).
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -29,38 +29,41 @@ import torch
 from matplotlib import cbook
 
 import convlib
+from convlib import viz
 
 ones = np.ones((1, 1, 6, 6))
 coverage = {}
 for k in (3, 4):
     counts = convlib.conv_transpose2d(ones, np.ones((1, 1, k, k)), stride=2)
     coverage[k] = counts[0, 0]
-    interior = sorted({int(v) for v in coverage[k][k:-k, k:-k].ravel()})
-    print(f"{k}x{k} kernel, stride 2: output {coverage[k].shape}")
+
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 4), layout="constrained")
+for ax, (k, counts) in zip(axes, coverage.items()):
+    size = f"{counts.shape[0]}x{counts.shape[1]}"
+    title = f"{k}x{k} kernel of ones: {size}"
+    viz.draw_grid(ax, counts, title=title, cmap="viridis", fontsize=10)
+n = ones.shape[2]
+fig.suptitle(f"Stride 2 over a {n}x{n} image of ones: kernel copies per pixel")
+plt.show()
+
+# %%
+
+# Check: the 4x4 kernel covers the interior evenly, the 3x3 kernel does not
+for k, counts in coverage.items():
+    interior = sorted({int(v) for v in counts[k:-k, k:-k].ravel()})
+    print(f"{k}x{k} kernel, stride 2: output {counts.shape}")
     print(f"    interior pixels covered {interior} times")
 assert len(np.unique(coverage[4][4:-4, 4:-4])) == 1  # even: every pixel alike
 assert len(np.unique(coverage[3][3:-3, 3:-3])) > 1  # uneven: a checkerboard
 
-CELL_TEXT = {"ha": "center", "va": "center", "fontsize": 7}
-fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
-fig.suptitle(f"Transposed convolution of a {ones.shape[2]}x{ones.shape[3]} image of ones")
-most = max(counts.max() for counts in coverage.values())
-for ax, (k, counts) in zip(axes, coverage.items()):
-    shown = ax.imshow(counts, cmap="viridis", vmin=0, vmax=most)
-    for (i, j), value in np.ndenumerate(counts):
-        color = "white" if value < 0.75 * most else "black"
-        ax.text(j, i, f"{value:g}", color=color, **CELL_TEXT)
-    size = f"{counts.shape[0]}x{counts.shape[1]}"
-    ax.set_title(f"{k}x{k} kernel of ones, stride 2: {size}")
-    ax.set_axis_off()
-label = "kernel copies covering the pixel"
-_ = fig.colorbar(shown, ax=axes, label=label, shrink=0.8)
-
 # %%
 # The rule behind it: at stride ``s`` the copies of a ``k``-wide kernel cover
 # the interior evenly exactly when ``s`` divides ``k``. The table checks it
-# for several sizes and strides, one axis at a time:
+# for several sizes and strides, one axis at a time.
 
+# %%
+
+# Check: even coverage exactly when the stride divides the kernel size
 print("stride  kernel  interior coverage")
 for stride in (2, 3):
     for k in range(2, 8):
@@ -77,18 +80,24 @@ for stride in (2, 3):
 # (the taps ``w[p::2, q::2]`` added up, for ``p, q`` in 0, 1); unless the
 # four sums are equal, a flat input still comes out as a checkerboard. A
 # random 4x4 kernel does that; the bilinear kernel of the next section has
-# equal sums and gives a flat output.
+# equal sums and gives a flat output (the check below counts the distinct
+# values).
 
 flat = np.ones((1, 1, 8, 8))
 random_4x4 = np.random.default_rng(12).random((1, 1, 4, 4))
 bilinear_4x4 = np.outer([1, 3, 3, 1], [1, 3, 3, 1])[None, None] / 16
+
+# %%
+
+# Check: unequal phase sums (random kernel) make a checkerboard of a flat input
 flat_outputs = {}
 for name, w in [("random 4x4", random_4x4), ("bilinear 4x4", bilinear_4x4)]:
     out = convlib.conv_transpose2d(flat, w, stride=2)[0, 0, 4:-4, 4:-4]  # the interior
     phases = np.array([w[0, 0, p::2, q::2].sum() for p in (0, 1) for q in (0, 1)])
     values = np.unique(out.round(12))
     flat_outputs[name] = values
-    print(f"{name}: phase sums {phases.round(3)}, flat input gives {values.size} value(s)")
+    print(f"{name}: phase sums {phases.round(3)}, ", end="")
+    print(f"flat input gives {values.size} value(s)")
     assert (values.size == 1) == np.allclose(phases, phases[0])
 assert flat_outputs["random 4x4"].size > 1 and flat_outputs["bilinear 4x4"].size == 1
 
@@ -98,10 +107,10 @@ assert flat_outputs["random 4x4"].size > 1 and flat_outputs["bilinear 4x4"].size
 # Take the 4x4 kernel :math:`w = a a^\top` with :math:`a = [1, 3, 3, 1] / 4`,
 # stride 2 and ``padding=1`` (which trims one pixel from each border, so the
 # output is exactly twice the input's size, printed below). Each output pixel
-# then receives two input
-# pixels per axis with weights 3/4 and 1/4: exactly the half-pixel bilinear
-# interpolation that ``torch.nn.functional.interpolate(..., mode="bilinear",
-# align_corners=False)`` computes.
+# then receives two input pixels per axis with weights 3/4 and 1/4: exactly
+# the half-pixel bilinear interpolation that
+# ``torch.nn.functional.interpolate(..., mode="bilinear", align_corners=False)``
+# computes, except on the outermost ring of pixels (checked below).
 #
 # The input is a crop of the photograph of Grace Hopper that ships with
 # Matplotlib, every fourth pixel, in float64, with its three colour channels.
@@ -112,23 +121,22 @@ assert flat_outputs["random 4x4"].size > 1 and flat_outputs["bilinear 4x4"].size
 with cbook.get_sample_data("grace_hopper.jpg") as file:
     photo = plt.imread(file)  # (height, width, 3) uint8
 crop = photo[150:342:4, 176:368:4] / 255  # (h, w, 3): every 4th pixel
-# (1, 3, h, w): NCHW
-x = convlib.convert_layout(crop[None], "NHWC", "NCHW").copy()
+x = convlib.convert_layout(crop[None], "NHWC", "NCHW").copy()  # (1, 3, h, w): NCHW
 
 a = np.array([1.0, 3.0, 3.0, 1.0]) / 4
 bilinear = np.tile(np.outer(a, a), (3, 1, 1, 1))  # (3, 1, 4, 4)
-np.testing.assert_allclose(bilinear[0], bilinear_4x4[0])  # the kernel above
 print("weight (C_in, C_out / groups, kh, kw):", bilinear.shape)
 up = convlib.conv_transpose2d(x, bilinear, stride=2, padding=1, groups=3)
 print("input", x.shape, "-> output", up.shape)
-assert up.shape[2:] == (2 * x.shape[2], 2 * x.shape[3])
 
+# %%
+
+# Check against torch interpolate: equal inside the outer ring of pixels
+np.testing.assert_allclose(bilinear[0], bilinear_4x4[0])  # the kernel above
+assert up.shape[2:] == (2 * x.shape[2], 2 * x.shape[3])
 interpolate = torch.nn.functional.interpolate
 reference = interpolate(
-    torch.from_numpy(x),
-    scale_factor=2,
-    mode="bilinear",
-    align_corners=False,
+    torch.from_numpy(x), scale_factor=2, mode="bilinear", align_corners=False
 ).numpy()
 gap = np.abs(up - reference)
 inside = (..., slice(1, -1), slice(1, -1))  # all but the outer ring
@@ -141,53 +149,51 @@ assert gap.max() > 0.01
 # %%
 # The border
 # ----------
-# Only the outermost ring of output pixels differs. There, one of the two
-# input pixels a bilinear weight would use lies outside the image: the
-# transposed convolution takes it as zero (the border gets darker, checked
-# below), while
-# ``interpolate`` repeats the edge pixel. Repeating the edge by hand, one pixel
-# on every side with ``np.pad(..., mode="edge")``, and trimming the two extra
-# output pixels per side with ``padding=1 + 2`` makes the two agree everywhere.
+# Only the outermost ring of output pixels differs: the difference is zero
+# everywhere but on the first row and column of the corner below (and on the
+# last ones, at the other corners). There, one of the two input pixels a
+# bilinear weight would use lies outside the image: the transposed
+# convolution takes it as zero, so the border gets darker, while
+# ``interpolate`` repeats the edge pixel.
 
-ring = np.ones(up.shape[2:], bool)
-ring[1:-1, 1:-1] = False
-assert (up[..., ring] <= reference[..., ring] + 1e-12).all()  # darker, never brighter
-darker = (reference - up)[..., ring].mean()
-print(f"outer ring: conv_transpose2d darker than interpolate by {darker:.3f} on average")
+fig, axes = plt.subplots(1, 3, figsize=(7.5, 2.9), layout="constrained")
+pictures = {"input": x, "conv_transpose2d": up, "torch interpolate": reference}
+for ax, (title, picture) in zip(axes, pictures.items()):
+    rgb = np.clip(picture[0].transpose(1, 2, 0), 0, 1)  # (h, w, 3)
+    ax.imshow(rgb, interpolation="nearest")
+    ax.set_title(f"{title}, {rgb.shape[0]}x{rgb.shape[1]}", fontsize=10)
+    ax.set_axis_off()
+plt.show()
+
+corner = gap.max(axis=(0, 1))[:8, :8]  # the largest gap over RGB, top-left corner
+fig, ax = plt.subplots(figsize=(4.2, 4.4), layout="constrained")
+title = "|convlib - torch|, top-left corner"
+viz.draw_grid(ax, corner, title=title, fmt=".2f", cmap="magma", fontsize=10)
+plt.show()
+
+# %%
+# Repeating the edge by hand, one pixel on every side with
+# ``np.pad(..., mode="edge")``, and trimming the two extra output pixels per
+# side with ``padding=1 + 2`` makes the two agree everywhere.
 
 # (1, 3, h + 2, w + 2): the edge pixels repeated once on every side
 x_edge = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="edge")
 # padding=3: the usual 1, plus the 2 extra output pixels per side
-options = {"stride": 2, "padding": 3, "groups": 3}
-up_edge = convlib.conv_transpose2d(x_edge, bilinear, **options)
-edge_gap = np.abs(up_edge - reference).max()
+up_edge = convlib.conv_transpose2d(x_edge, bilinear, stride=2, padding=3, groups=3)
 print(f"with edge padding: output {up_edge.shape}")
-print(f"max |convlib - torch| = {edge_gap:.1e}")
+
+# %%
+
+# Check against torch interpolate: darker on the ring, equal with edge padding
+ring = np.ones(up.shape[2:], bool)
+ring[1:-1, 1:-1] = False
+assert (up[..., ring] <= reference[..., ring] + 1e-12).all()  # darker, never brighter
+darker = (reference - up)[..., ring].mean()
+print(f"outer ring: conv_transpose2d darker than interpolate by {darker:.3f}", end="")
+print(" on average")
+edge_gap = np.abs(up_edge - reference).max()
+print(f"with edge padding: max |convlib - torch| = {edge_gap:.1e}")
 np.testing.assert_allclose(up_edge, reference, rtol=1e-12, atol=1e-12)
-
-fig, axes = plt.subplots(1, 4, figsize=(10, 3.1), layout="constrained")
-fig.suptitle("Transposed convolution = bilinear upsampling but at the border")
-
-
-def size_of(a):
-    """'HxW' of an NCHW array."""
-    return f"{a.shape[2]}x{a.shape[3]}"
-
-
-panels = [
-    (crop, f"input, {size_of(x)}"),
-    (up[0].transpose(1, 2, 0), f"conv_transpose2d, {size_of(up)}"),
-    (reference[0].transpose(1, 2, 0), f"torch interpolate, {size_of(reference)}"),
-]
-for ax, (image, title) in zip(axes, panels):
-    ax.imshow(np.clip(image, 0, 1), interpolation="nearest")
-    ax.set_title(title, fontsize=10)
-worst = gap.max(axis=(0, 1))  # (h_out, w_out): largest gap over the channels
-shown = axes[3].imshow(worst, cmap="magma", interpolation="nearest")
-axes[3].set_title("|difference|, max over RGB", fontsize=10)
-fig.colorbar(shown, ax=axes[3], shrink=0.8)
-for ax in axes:
-    ax.set_axis_off()
 
 # %%
 # The same layer in PyTorch
@@ -197,6 +203,9 @@ for ax in axes:
 # kernel and let training adjust them. Its weight has the same layout as
 # convlib's, so the kernel is copied in unchanged.
 
+# %%
+
+# Check against PyTorch: ConvTranspose2d with the bilinear kernel
 layer = torch.nn.ConvTranspose2d(3, 3, 4, 2, padding=1, groups=3, bias=False)
 with torch.no_grad():
     layer.weight.copy_(torch.from_numpy(bilinear))
@@ -213,26 +222,20 @@ np.testing.assert_allclose(up, up_torch, rtol=1e-12, atol=1e-12)
 # ``(in - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1``
 # (:func:`convlib.conv_transpose_output_size`). For doubling, ``k = 4``,
 # ``stride = 2``, ``padding = 1`` gives exactly ``2 * in`` for every input
-# size (checked here for a range of sizes, a few printed), while the 3x3 kernel
-# needs ``padding=1, output_padding=1`` to reach ``2 * in``, and still covers
-# pixels unevenly (the first section).
+# size (checked below for a range of sizes, a few printed), while the 3x3
+# kernel needs ``padding=1, output_padding=1`` to reach ``2 * in``, and still
+# covers pixels unevenly (the first section).
 
+# Check: both settings give 2 * in for every input size from 1 to 100
 sizes = range(1, 101)
 for size in sizes:
-    four = convlib.conv_transpose_output_size(size, 4, stride=2, padding=1)
-    three = convlib.conv_transpose_output_size(
-        size,
-        3,
-        stride=2,
-        padding=1,
-        output_padding=1,
-    )
+    doubling = {"stride": 2, "padding": 1}
+    four = convlib.conv_transpose_output_size(size, 4, **doubling)
+    three = convlib.conv_transpose_output_size(size, 3, **doubling, output_padding=1)
     if size in (5, x.shape[2], 100):
         print(f"in {size:3d}: k=4, p=1 -> {four:3d}; ", end="")
         print(f"k=3, p=1, output_padding=1 -> {three:3d}")
     assert four == three == 2 * size
 print(f"both give 2 * in for every input size from {sizes[0]} to {sizes[-1]}")
 
-plt.show()
-
-# sphinx_gallery_thumbnail_number = 2
+# sphinx_gallery_thumbnail_number = 1

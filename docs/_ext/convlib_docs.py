@@ -290,19 +290,6 @@ class MethodsTable(SphinxDirective):
         return [table]
 
 
-# The <link> to Font Awesome on a CDN that matplotlib's jshtml writer puts in every animation.
-CDN_STYLESHEET = re.compile(
-    r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>'
-)
-
-
-def _drop_animation_cdn_link() -> None:
-    """Keep sphinx-gallery's jshtml animations from loading a stylesheet off the site."""
-    from matplotlib import animation
-
-    animation.JS_INCLUDE = CDN_STYLESHEET.sub("", animation.JS_INCLUDE)  # type: ignore[attr-defined]
-
-
 # An image a page's output embeds as a data: URI (convlib.viz animations and their still
 # pictures, which a notebook needs inline): on the site it becomes a file, so that the page's
 # HTML stays light and the browser can cache the picture.
@@ -479,7 +466,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(cards)
     app.add_directive("convlib-cards", PageCards)
     app.connect("doctree-resolved", _fill_cards)
-    _drop_animation_cdn_link()
     app.add_node(
         fold,
         html=(_visit_fold_html, _depart_fold_html),

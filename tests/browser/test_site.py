@@ -2,8 +2,9 @@
 
 Every page loads without a console error, a page error, a failed or refused
 request (nothing may leave 127.0.0.1: math, fonts, scripts and search are all
-served by the site); math is typeset; every image loads; animations play;
-search, synced tabs and dark mode work. Screenshots of the main pages are
+served by the site); math is typeset; every image loads; every animation loads,
+with alt text and a still picture for reduced motion; search, synced tabs and
+dark mode work. Screenshots of the main pages are
 written for a human to look at.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from siteinfo import SCREENSHOT_DIR, SITE_DIR, html_pages
 
 PAGES = html_pages(SITE_DIR) if (SITE_DIR / "index.html").is_file() else ["index.html"]
@@ -100,27 +102,77 @@ def test_site_has_math_and_images() -> None:
     assert _pages_containing("<img"), "no page has an image"
 
 
-def test_animations_play(watched: Any, base_url: str) -> None:
-    """Every jshtml animation (sphinx-gallery) changes frame after Play is clicked."""
-    pages = _pages_containing("play_animation()")
-    assert pages, "no page has a matplotlib jshtml animation"
-    page, watch = watched()
-    played = 0
-    for path in pages:
-        _goto(page, base_url + path)
-        for animation in page.locator("div.animation").all():
-            frame = animation.locator("img").first
-            first_src = frame.get_attribute("src")
-            animation.locator('button[title="Play"]').click()
-            page.wait_for_function(
-                "([img, src]) => img.getAttribute('src') !== src",
-                arg=[frame.element_handle(), first_src],
-                timeout=5000,
-            )
-            animation.locator('button[title="Pause"]').click()
-            played += 1
-    assert played > 0
-    watch.assert_clean("animations")
+ANIMATION_PAGE = "auto_examples/plot_07_sliding_window_animated.html"
+#: How many animations that page shows (padding, stride, dilation, transposed).
+ANIMATIONS_ON_PAGE = 4
+MAX_FRAMES = 40  # an animation shows one output element per frame: keep them few
+MAX_BYTES = 300_000
+
+INSPECT_ANIMATIONS = """
+async () => Promise.all([...document.querySelectorAll('picture.convlib-animation')].map(
+  async (picture) => {
+    const img = picture.querySelector('img');
+    const source = picture.querySelector('source');
+    if (!img) return {img: false};
+    img.loading = 'eager';
+    let decoded = true;
+    try { await img.decode(); } catch (error) { decoded = false; }
+    return {
+      img: true, decoded, src: img.getAttribute('src') || '', url: img.src,
+      shown: img.currentSrc, alt: img.getAttribute('alt') || '',
+      width: img.naturalWidth,
+      media: source ? source.getAttribute('media') : null,
+      srcset: source ? source.getAttribute('srcset') || '' : '',
+    };
+  }))
+"""
+
+
+def _site_file(url: str, base_url: str) -> Path:
+    return SITE_DIR / url.removeprefix(base_url).split("?")[0].split("#")[0]
+
+
+def test_animations(watched: Any, base_url: str) -> None:
+    """Every convlib.viz animation is a looping image with alt text and a still picture.
+
+    It is an <img> inside <picture class="convlib-animation">, served as a file under
+    _images/ (not a data: URI), with a <source> that shows a still PNG to readers who
+    ask for reduced motion. The animated WebP has a few frames and stays light.
+    """
+    pages = _pages_containing('class="convlib-animation"')
+    assert ANIMATION_PAGE in pages, f"{ANIMATION_PAGE} has no convlib.viz animation"
+    checked = 0
+    for motion in ("no-preference", "reduce"):
+        page, watch = watched(reduced_motion=motion)
+        for path in pages:
+            _goto(page, base_url + path)
+            found = page.evaluate(INSPECT_ANIMATIONS)
+            if path == ANIMATION_PAGE:
+                assert len(found) == ANIMATIONS_ON_PAGE, f"{path}: {len(found)} animations"
+            for n, info in enumerate(found):
+                where = f"{path}, animation {n} ({motion})"
+                assert info["img"], f"{where}: no <img> in the <picture>"
+                assert info["decoded"] and info["width"] > 0, f"{where}: does not load"
+                assert len(info["alt"]) > 20, f"{where}: alt text {info['alt']!r}"
+                assert info["media"] == "(prefers-reduced-motion: reduce)", where
+                for name, value in (("src", info["src"]), ("srcset", info["srcset"])):
+                    assert not value.startswith("data:"), f"{where}: {name} is a data: URI"
+                    assert "_images/" in value, f"{where}: {name} {value!r} not in _images/"
+                assert info["src"].endswith(".webp"), f"{where}: src {info['src']!r}"
+                assert info["srcset"].endswith(".png"), f"{where}: srcset {info['srcset']!r}"
+                shown = info["shown"].split("?")[0]
+                expected = ".png" if motion == "reduce" else ".webp"
+                assert shown.endswith(expected), f"{where}: shows {shown}"
+                if motion == "reduce":
+                    continue
+                moving = _site_file(info["url"], base_url)
+                assert moving.stat().st_size <= MAX_BYTES, f"{where}: {moving.stat().st_size} B"
+                with Image.open(moving) as image:
+                    frames = getattr(image, "n_frames", 1)
+                assert 1 < frames <= MAX_FRAMES, f"{where}: {frames} frames"
+                checked += 1
+        watch.assert_clean(f"animations ({motion})")
+    assert checked >= ANIMATIONS_ON_PAGE
 
 
 def test_search_finds_dilation(watched: Any, base_url: str) -> None:
