@@ -144,8 +144,9 @@ def test_lessons_first(reader: Any, path: str) -> None:
             problems.append(f"{seen['pictures']} figures or animations (at least 2)")
     if path in EXAMPLES and seen["picturesBeforeThird"] < 1:
         problems.append("no picture before the third visible code block")
-    problems += [f"code line cut off by the column: {line.strip()[:90]!r}" for line in
-                 seen["clippedCode"]]
+    problems += [
+        f"code line cut off by the column: {line.strip()[:90]!r}" for line in seen["clippedCode"]
+    ]
     problems += [f"table wider than the column: {text!r}" for text in seen["wideTables"]]
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
 
