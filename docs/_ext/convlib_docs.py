@@ -16,9 +16,12 @@
   ``convlib/methods/**/*.py`` that the benchmark records with a run, to say
   whether a run measured the code being documented) is re-read and re-executed
   when a file of ``convlib/methods`` changes.
-* Matplotlib's jshtml animation player links Font Awesome from a CDN; the
-  link is removed (the theme ships the icons), so animated pages load nothing
-  from outside the site.
+* Images a page's output embeds as ``data:`` URIs (the animations of
+  ``convlib.viz``) are written to ``_images/`` and linked, so pages stay light.
+* In a gallery script, a code block whose first line is a ``# Check...`` comment
+  is shown folded (``<details>``), its comment as the summary.
+* ``convlib-cards`` lists pages as cards, each with a thumbnail of its first
+  picture.
 * References to a public name through its private module path, such as
   ``convlib.padding.normalize_padding`` (or a bare ``choose_conv_method`` in a
   docstring of ``convlib.methods``), resolve to the documented
