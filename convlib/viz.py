@@ -822,6 +822,17 @@ def _grab(fig: Any) -> Any:
     return Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3].copy())
 
 
+def _as_picture(name: str, image: Any) -> np.ndarray:
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[-1] == 3 and array.size:
+        if not np.issubdtype(array.dtype, np.number):
+            raise _fail(
+                "show_images", f"{name} must hold numbers, got dtype {array.dtype}", TypeError
+            )
+        return array
+    return _as_grid("show_images", f"{name} (2-D, or (H, W, 3) for colour)", array)
+
+
 def show_images(
     images: Sequence[Any],
     titles: Sequence[str] | None = None,
@@ -836,7 +847,7 @@ def show_images(
 
     Parameters
     ----------
-    images : sequence of array_like, each 2-D
+    images : sequence of array_like, each (H, W), or (H, W, 3) for colour in [0, 1]
     titles : sequence of str, optional
     cmap : str, default "gray"
     symmetric : bool, default False
@@ -865,7 +876,7 @@ def show_images(
     """
     import matplotlib.pyplot as plt
 
-    pictures = [_as_grid("show_images", f"images[{n}]", image) for n, image in enumerate(images)]
+    pictures = [_as_picture(f"images[{n}]", image) for n, image in enumerate(images)]
     if not pictures:
         raise _fail("show_images", "images must hold at least one image, got none")
     if titles is not None and len(titles) != len(pictures):
@@ -886,7 +897,9 @@ def show_images(
             continue
         picture = pictures[n].astype(float)
         limits = {}
-        if symmetric:
+        if picture.ndim == 3:  # colour: shown as it is, values in [0, 1]
+            picture = np.clip(picture, 0.0, 1.0)
+        elif symmetric:
             top = float(np.nanmax(np.abs(picture))) or 1.0
             limits = {"vmin": -top, "vmax": top}
         shown = ax.imshow(picture, cmap=cmap, **limits)

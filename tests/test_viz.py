@@ -160,6 +160,11 @@ def test_show_images_lays_out_rows_and_checks_titles():
         viz.show_images([np.eye(2)], ["a", "b"])
     with pytest.raises(ValueError, match=r"show_images: images must hold at least one"):
         viz.show_images([])
+    with pytest.raises(ValueError, match=r"show_images: images\[0\] \(2-D, or \(H, W, 3\)"):
+        viz.show_images([np.zeros((2, 2, 2))])
+    fig, axes = viz.show_images([np.ones((4, 4, 3)) * 2, np.eye(4)])
+    assert axes[0].images[0].get_array().max() == 1.0  # colour clipped to [0, 1]
+    plt.close(fig)
 
 
 def test_draw_receptive_field_outlines_the_field_of_one_unit():
