@@ -95,6 +95,9 @@ nb_execution_timeout = 180
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
+# Folded cells: one wording for the toggles a page does not name itself.
+nb_code_prompt_show = "Show the code"
+nb_code_prompt_hide = "Hide the code"
 # Markdown that a cell displays (a table built by code, say) is parsed as MyST: tables, math.
 nb_render_markdown_format = "myst"
 # No widgets on this site: keep MyST-NB from adding require.js from a CDN.

@@ -402,9 +402,10 @@ def _first_picture(app: Sphinx, docname: str) -> bytes | None:
         uri = node.get("candidates", {}).get("*") or node.get("uri", "")
         if uri.startswith("data:") or not uri.lower().endswith((".png", ".jpg", ".jpeg")):
             continue
-        path = Path(app.env.relfn2path(uri, docname)[1])
-        if path.is_file():
-            return path.read_bytes()
+        # MyST-NB's outputs are named from the source folder, other images from the page's
+        for path in (Path(app.srcdir, uri), Path(app.env.relfn2path(uri, docname)[1])):
+            if path.is_file():
+                return path.read_bytes()
     return None
 
 
@@ -419,18 +420,15 @@ def _thumbnail(app: Sphinx, docname: str) -> str | None:
         return None
     with Image.open(io.BytesIO(data)) as picture:
         picture = picture.convert("RGB")
-        # a card shows the middle of the picture, cut to the card's proportions
-        ratio = THUMB_SIZE[0] / THUMB_SIZE[1]
-        width, height = picture.size
-        if width / height > ratio:
-            keep = round(height * ratio)
-            picture = picture.crop(((width - keep) // 2, 0, (width + keep) // 2, height))
-        else:
-            keep = round(width / ratio)
-            picture = picture.crop((0, (height - keep) // 2, width, (height + keep) // 2))
-        picture = picture.resize(THUMB_SIZE, Image.Resampling.LANCZOS)
+        # the whole picture, fitted into the card's proportions on white
+        picture.thumbnail(THUMB_SIZE, Image.Resampling.LANCZOS)
+        card = Image.new("RGB", THUMB_SIZE, "white")
+        card.paste(
+            picture,
+            ((THUMB_SIZE[0] - picture.width) // 2, (THUMB_SIZE[1] - picture.height) // 2),
+        )
         buffer = io.BytesIO()
-        picture.save(buffer, "PNG", optimize=True)
+        card.save(buffer, "PNG", optimize=True)
     name = f"thumb-{docname.replace('/', '-')}.png"
     folder = Path(app.outdir, "_images")
     folder.mkdir(parents=True, exist_ok=True)
