@@ -165,6 +165,9 @@ for ax, (title, picture) in zip(axes, pictures.items()):
     ax.set_axis_off()
 plt.show()
 
+# %%
+# The differences themselves, over the top-left corner of the output:
+
 corner = gap.max(axis=(0, 1))[:8, :8]  # the largest gap over RGB, top-left corner
 fig, ax = plt.subplots(figsize=(4.2, 4.4), layout="constrained")
 title = "|convlib - torch|, top-left corner"
