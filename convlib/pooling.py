@@ -16,7 +16,7 @@ from .windows import window_view
 __all__ = ["avg_pool2d", "max_pool2d"]
 
 
-def _pool_setup(
+def pool_setup(
     func: str,
     x: Any,
     kernel_size: Any,
@@ -68,9 +68,44 @@ def _pool_setup(
     return x, geometry
 
 
-def _with_overhang(geometry: ConvGeometry) -> tuple[tuple[int, int], ...]:
+def with_overhang(geometry: ConvGeometry) -> tuple[tuple[int, int], ...]:
     """The padding, extended after by what ``ceil_mode`` windows read past it."""
     return tuple((b, a + e) for (b, a), e in zip(geometry.pads, geometry.overhang))
+
+
+def max_windows(x: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """The windows max pooling reads, ``(n, c, h_out, w_out, kh, kw)``, a view.
+
+    ``x`` is padded with ``-inf`` (the smallest integer for integer input), so
+    that the padding never wins a window.
+    """
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    padded = pad_spatial(x, with_overhang(geometry), low)
+    return window_view(padded, geometry.kernel, geometry.stride, geometry.dilation)
+
+
+def average_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype average pooling computes and returns: floating, float16 widened to float32."""
+    if dtype.kind != "f":
+        return np.dtype(np.float64)
+    return np.dtype(np.float32) if dtype == np.float16 else np.dtype(dtype)
+
+
+def average_divisor(geometry: ConvGeometry, count_pad: bool) -> np.ndarray:
+    """How many cells each average-pooling window divides by, shape ``(h_out, w_out)``.
+
+    A window counts its cells inside the input and, with ``count_pad``, those
+    in the explicit padding; never the overhang that ``ceil_mode`` adds. The
+    count is the pooling of a mask that is 1 where a cell counts.
+    """
+    g = geometry
+    counted = np.ones(g.spatial, dtype=average_dtype(g.dtype))
+    if count_pad:
+        counted = pad_spatial(counted, g.pads, 1)
+        counted = pad_spatial(counted, [(0, extra) for extra in g.overhang], 0)
+    else:
+        counted = pad_spatial(counted, with_overhang(g), 0)
+    return window_view(counted, g.kernel, g.stride, g.dilation).sum(axis=(-2, -1))
 
 
 def max_pool2d(
@@ -129,13 +164,8 @@ def max_pool2d(
     (1, 1, 3, 3)
     """
     func = "max_pool2d"
-    x, g = _pool_setup(func, x, kernel_size, stride, padding, dilation, ceil_mode, data_format)
-    if x.dtype.kind == "f":
-        low: float = -np.inf
-    else:
-        low = np.iinfo(x.dtype).min
-    padded = pad_spatial(x, _with_overhang(g), low)
-    windows = window_view(padded, g.kernel, g.stride, g.dilation)  # (n, c, *out, *kernel)
+    x, g = pool_setup(func, x, kernel_size, stride, padding, dilation, ceil_mode, data_format)
+    windows = max_windows(x, g)  # (n, c, h_out, w_out, kh, kw)
     y = windows.max(axis=(-2, -1))  # (n, c, h_out, w_out); a NaN wins its window
     return np.ascontiguousarray(convert_layout(y, "NCHW", g.data_format))
 
@@ -202,21 +232,9 @@ def avg_pool2d(
     """
     func = "avg_pool2d"
     count_include_pad = check_bool(count_include_pad, func, "count_include_pad")
-    x, g = _pool_setup(func, x, kernel_size, stride, padding, 1, ceil_mode, data_format)
-    if x.dtype.kind != "f":
-        x = x.astype(np.float64)
-    elif x.dtype == np.float16:
-        x = x.astype(np.float32)
-    pads = _with_overhang(g)
+    x, g = pool_setup(func, x, kernel_size, stride, padding, 1, ceil_mode, data_format)
+    x = x.astype(average_dtype(x.dtype), copy=False)
     window_args = (g.kernel, g.stride, g.dilation)
-    sums = window_view(pad_spatial(x, pads), *window_args).sum(axis=(-2, -1))
-    # The divisor: pool a mask that is 1 where a cell counts.
-    counted = np.ones(x.shape[2:], dtype=x.dtype)
-    if count_include_pad and not isinstance(padding, str):
-        counted = pad_spatial(counted, g.pads, 1)
-        counted = pad_spatial(counted, [(0, extra) for extra in g.overhang], 0)
-    else:
-        counted = pad_spatial(counted, pads, 0)
-    divisor = window_view(counted, *window_args).sum(axis=(-2, -1))  # (h_out, w_out)
-    y = sums / divisor
+    sums = window_view(pad_spatial(x, with_overhang(g)), *window_args).sum(axis=(-2, -1))
+    y = sums / average_divisor(g, count_include_pad and not isinstance(padding, str))
     return np.ascontiguousarray(convert_layout(y, "NCHW", g.data_format))
