@@ -28,7 +28,7 @@ def conv_output_size(
         Kernel length ``k``.
     stride : int, optional
         Stride ``s``.
-    padding : int, (int, int) or {"valid", "same", "full"}, optional
+    padding : int, (int, int) or {"valid", "same", "full", "causal"}, optional
         Zeros added before and after: an int ``p`` on both sides, a
         ``(before, after)`` pair, or a string (see
         :func:`~convlib.padding.normalize_padding`).
@@ -66,6 +66,8 @@ def conv_output_size(
     3
     >>> conv_output_size(6, 3, stride=2), conv_output_size(6, 3, stride=2, ceil_mode=True)
     (2, 3)
+    >>> conv_output_size(11, 3, stride=2, padding="causal", dilation=2)   # ceil(11 / 2)
+    6
     """
     func = "conv_output_size"
     in_size, kernel_size, stride, dilation = check_axis(

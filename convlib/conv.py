@@ -70,11 +70,11 @@ _COMMON_PARAMS = """
         Added to every value of each output channel.
     stride : int or tuple of int, optional
         Step between windows, one per spatial axis or one for all.
-    padding : int, tuple or {{"valid", "same", "full"}}, optional
+    padding : int, tuple or {padding_strings}, optional
         Zeros added around the input: an int for every side, one int per axis
         (both sides), one ``(before, after)`` pair per axis, ``"valid"`` (none),
         ``"same"`` (TensorFlow's rule, output ``ceil(in / stride)``, the odd
-        extra element after) or ``"full"`` (``dilation * (k - 1)`` on both
+        extra element after){causal}``"full"`` (``dilation * (k - 1)`` on both
         sides). See :func:`~convlib.padding.normalize_padding`.
     dilation : int or tuple of int, optional
         Spacing between kernel taps; 1 means no gaps (as in PyTorch and TensorFlow).
@@ -211,7 +211,16 @@ def conv1d(
     Returns
     -------
     numpy.ndarray, shape (N, C_out, L_out) or (N, L_out, C_out)
-        ``L_out = floor((L + p_b + p_a - d (k - 1) - 1) / s) + 1``.
+        ``L_out = floor((L + p_b + p_a - d (k - 1) - 1) / s) + 1``; with
+        ``padding="causal"``, ``L_out = ceil(L / s)``.
+
+    Notes
+    -----
+    ``padding="causal"`` pads ``d (k - 1)`` zeros before the signal and none
+    after, as Keras' ``Conv1D(padding="causal")`` does, in either data format
+    and with any stride: output ``i`` reads inputs ``i s - d (k - 1)`` to
+    ``i s`` only, so changing the signal after time ``t`` changes no output
+    ``i`` with ``i s <= t``.
 
     Examples
     --------
@@ -221,6 +230,12 @@ def conv1d(
     array([[[ 0,  1,  0,  0, -1,  0]]])
     >>> conv1d(np.ones((2, 3, 16)), np.ones((4, 3, 5)), stride=2, padding="same").shape
     (2, 4, 8)
+
+    Causal padding: each output sums the current value and the two before it.
+
+    >>> x = np.arange(1, 6).reshape(1, 1, 5)
+    >>> conv1d(x, [[[1, 1, 1]]], padding="causal")
+    array([[[ 1,  3,  6,  9, 12]]])
     """
     return _conv(
         "conv1d", 1, x, weight, bias, stride, padding, dilation, groups, data_format,
@@ -277,6 +292,18 @@ def conv3d(
     )  # fmt: skip
 
 
+def _padding_doc(nd: int) -> dict[str, str]:
+    """The padding strings of the docstrings: ``"causal"`` for conv1d alone."""
+    if nd == 1:
+        causal = (
+            ',\n        ``"causal"`` (``dilation * (k - 1)`` before and none after, as Keras\'\n'
+            '        ``Conv1D(padding="causal")``: output ``t`` reads no input after\n'
+            "        ``t * stride``) or "
+        )
+        return {"padding_strings": '{"valid", "same", "full", "causal"}', "causal": causal}
+    return {"padding_strings": '{"valid", "same", "full"}', "causal": " or "}
+
+
 def _fill_docstring(function: Any, nd: int) -> None:
     data_formats, kernel_formats = DATA_FORMATS[nd], KERNEL_FORMATS[nd]
     method_list = "\n".join(
@@ -291,6 +318,7 @@ def _fill_docstring(function: Any, nd: int) -> None:
         data_default_last=data_formats[1],
         method_names="{" + ", ".join(map(repr, METHOD_NAMES)) + "}",
         method_list=method_list,
+        **_padding_doc(nd),
     ).strip("\n")
     function.__doc__ = function.__doc__.replace("    {common}", common)
 

@@ -2,8 +2,9 @@
 
 The public functions accept padding in the forms frameworks use (an int, one
 int per axis, explicit ``(before, after)`` pairs, or, where a function allows
-them, the strings ``"valid"``, ``"same"`` and ``"full"``) and turn it, here and
-only here, into one explicit ``(before, after)`` pair per spatial axis.
+them, the strings ``"valid"``, ``"same"`` and ``"full"``, and ``"causal"`` on one
+axis) and turn it, here and only here, into one explicit ``(before, after)`` pair
+per spatial axis.
 
 Zeros *between* elements are the other half of the same bookkeeping:
 :func:`dilate` spreads an array out, as a dilated kernel spreads its taps and
@@ -21,7 +22,7 @@ from ._checks import check_axis, check_int, int_tuple
 
 __all__ = ["dilate", "normalize_padding", "pad_spatial", "same_padding"]
 
-PADDING_STRINGS = ("valid", "same", "full")
+PADDING_STRINGS = ("valid", "same", "full", "causal")
 
 
 def same_padding(
@@ -110,13 +111,18 @@ def normalize_padding(
         * ``"valid"``: no padding;
         * ``"same"``: TensorFlow's rule (see :func:`same_padding`);
         * ``"full"``: ``dilation * (kernel_size - 1)`` on both sides, so that
-          every window that overlaps the input by at least one tap is computed.
+          every window that overlaps the input by at least one tap is computed;
+        * ``"causal"`` (one spatial axis only): ``dilation * (kernel_size - 1)``
+          before and none after, as Keras' ``Conv1D(padding="causal")``, so that
+          output ``t`` reads no input after ``t * stride``.
     in_sizes, kernel_sizes, strides, dilations : sequence of int
         One entry per spatial axis.
     func : str, optional
         Name of the public function, for error messages.
     allow_strings : sequence of str, optional
-        The padding strings the caller accepts.
+        The padding strings the caller accepts. ``"causal"`` is refused with a
+        message of its own where it is not allowed or where there is more than
+        one spatial axis.
 
     Returns
     -------
@@ -133,12 +139,17 @@ def normalize_padding(
     ((0, 1), (0, 1))
     >>> normalize_padding("full", (5,), (3,), (1,), (2,))
     ((4, 4),)
+    >>> normalize_padding("causal", (5,), (3,), (1,), (2,))
+    ((4, 0),)
     """
     n = len(in_sizes)
     if isinstance(padding, str):
+        if padding == "causal" and ("causal" not in allow_strings or n != 1):
+            raise ValueError(_causal_refusal(func, n))
         if padding not in allow_strings:
-            if allow_strings:
-                expected = f"an int, a sequence or one of {', '.join(map(repr, allow_strings))}"
+            strings = [s for s in allow_strings if s != "causal" or n == 1]
+            if strings:
+                expected = f"an int, a sequence or one of {', '.join(map(repr, strings))}"
             else:
                 expected = "an int or a sequence of ints or (before, after) pairs (no strings)"
             raise ValueError(f"{func}: padding must be {expected}, got {padding!r}")
@@ -149,6 +160,8 @@ def normalize_padding(
                 same_padding(i, k, s, d)
                 for i, k, s, d in zip(in_sizes, kernel_sizes, strides, dilations)
             )
+        if padding == "causal":
+            return ((dilations[0] * (kernel_sizes[0] - 1), 0),)
         return tuple((d * (k - 1), d * (k - 1)) for k, d in zip(kernel_sizes, dilations))
     if isinstance(padding, (Sequence, np.ndarray)):
         items = list(padding)
@@ -160,6 +173,15 @@ def normalize_padding(
         return tuple(_pair(item, func, "padding") for item in items)
     amount = int_tuple(padding, 1, func, "padding", minimum=0)[0]
     return ((amount, amount),) * n
+
+
+def _causal_refusal(func: str, n: int) -> str:
+    """The message for ``padding="causal"`` where it has no meaning."""
+    if n != 1:
+        why = f"padding='causal' is 1-D only and {func} has {n} spatial axes"
+    else:
+        why = "padding='causal' is for 1-D convolution only (Keras' Conv1D)"
+    return f"{func}: {why}: use conv1d for a causal convolution, or give explicit padding"
 
 
 def pad_spatial(x: np.ndarray, pads: Sequence[tuple[int, int]], value: float = 0) -> np.ndarray:
