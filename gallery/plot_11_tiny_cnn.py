@@ -275,5 +275,8 @@ plt.show()
 #   weight is used once per output pixel.
 # * Feature maps show what each filter responds to; the ReLU keeps the
 #   positive responses only, and zero padding darkens the borders.
+#
+# Training comes next: :doc:`plot_13_training_a_cnn` trains a network of this
+# shape to read handwritten digits, with convlib's backward functions.
 
 # sphinx_gallery_thumbnail_number = 2
