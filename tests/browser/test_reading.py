@@ -10,8 +10,8 @@ Measured in Chromium at 1366x900 on the built site, as a reader meets each page:
   visible code block, and at least two of them; every gallery example shows its first
   picture before its third visible code block.
 - **Nothing a reader should not see**, on every page: object reprs (``Text(0.5, ...)``,
-  ``<... object at 0x...>``), words about how the site was made, code lines cut off by
-  the column, tables wider than the column.
+  ``<... object at 0x...>``, ``np.int64(28)``), words about how the site was made, code
+  lines cut off by the column, tables wider than the column.
 """
 
 from __future__ import annotations
@@ -95,6 +95,9 @@ REPRS = re.compile(
     r"<[\w.]+ object at 0x[0-9a-fA-F]+>|\bText\(-?\d[^)]*\)|\[<matplotlib\.[^\]]*\]"
     r"|<Figure size \d+x\d+ with \d+ Axes>|<(?:matplotlib\.)?[\w.]*Axes[\w]*:"
 )
+# NumPy 2's scalar repr, which a number glued into the prose shows unless made a Python int
+# (looked for in the prose only: code may well call np.int64(...)).
+NUMPY_SCALAR = re.compile(r"\bnp\.(?:u?int|float|complex|bool_)\d*\([^)]*\)")
 HISTORY = re.compile(r"\b(seeds?|drafts?|issues?|acceptance|targets?)\b", re.IGNORECASE)
 
 
@@ -158,6 +161,8 @@ def test_nothing_a_reader_should_not_see(reader: Any, path: str) -> None:
         pytest.skip("an index, not prose")
     page = reader(path)
     problems = [f"object repr: {m!r}" for m in REPRS.findall(page.evaluate(ARTICLE_TEXT))]
-    words = sorted({m.lower() for m in HISTORY.findall(page.evaluate(PROSE_TEXT))})
+    prose = page.evaluate(PROSE_TEXT)
+    problems += [f"NumPy scalar repr in the prose: {m!r}" for m in NUMPY_SCALAR.findall(prose)]
+    words = sorted({m.lower() for m in HISTORY.findall(prose)})
     problems += [f"the word {w!r} (about how the site was made?)" for w in words]
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
