@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_numeric_array, check_choice, result_dtype
+from ._checks import check_choice, result_dtype
 from .conv import METHOD_NAMES
-from .geometry import ConvGeometry, TransposeGeometry, conv_geometry
+from .geometry import ConvGeometry, TransposeGeometry, check_grad_output, conv_geometry
 from .layouts import convert_layout
 from .methods.dispatch import check_method, correlate
 from .transposed import transpose_correlate
@@ -137,20 +137,7 @@ def conv2d_backward(
         func, 2, x, weight, None, stride, padding, dilation, groups, data_format, None
     )
     data_format = geometry.data_format
-    grad = as_numeric_array(
-        grad_output,
-        func,
-        "grad_output",
-        ndim=4,
-        shape_hint=f"({', '.join(data_format)})",
-        batch_axis=0,
-    )
-    expected = tuple(geometry.y_shape["NCHW".index(letter)] for letter in data_format)
-    if grad.shape != expected:
-        raise ValueError(
-            f"{func}: grad_output must have the forward output's shape {expected} "
-            f"in {data_format!r}, got {grad.shape}"
-        )
+    grad = check_grad_output(func, grad_output, geometry, "the forward output's")
     method = check_choice(method, METHOD_NAMES, func, "method")
     compute, returned = result_dtype(func, x, w, grad)
     x = x.astype(compute, copy=False)

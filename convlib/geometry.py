@@ -320,3 +320,27 @@ def check_geometry_fits(func: str, geometry: ConvGeometry, cause: str) -> None:
         )
         arrays.append(("the padded input", padded, geometry.dtype))
     check_fits(func, arrays, cause)
+
+
+def check_grad_output(func: str, grad_output: Any, geometry: ConvGeometry, of: str) -> np.ndarray:
+    """``grad_output`` checked against the output ``geometry`` describes, in its layout.
+
+    ``of`` names that output in the message, e.g. "the forward output's".
+    """
+    data_format = geometry.data_format
+    grad = as_numeric_array(
+        grad_output,
+        func,
+        "grad_output",
+        ndim=len(data_format),
+        shape_hint=f"({', '.join(data_format)})",
+        batch_axis=0,
+    )
+    channels_first = "NC" + data_format.replace("N", "").replace("C", "")
+    expected = tuple(geometry.y_shape[channels_first.index(letter)] for letter in data_format)
+    if grad.shape != expected:
+        raise ValueError(
+            f"{func}: grad_output must have {of} shape {expected} in {data_format!r}, "
+            f"got {grad.shape}"
+        )
+    return grad

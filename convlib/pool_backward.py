@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_numeric_array, check_bool, check_fits, result_dtype
-from .geometry import ConvGeometry, describe_padding
+from ._checks import check_bool, check_fits, result_dtype
+from .geometry import ConvGeometry, check_grad_output, describe_padding
 from .layouts import convert_layout
 from .pooling import average_divisor, average_dtype, max_windows, pool_setup, with_overhang
 
@@ -32,22 +32,8 @@ __all__ = ["avg_pool2d_backward", "max_pool2d_backward"]
 
 def _grad_output(func: str, grad_output: Any, geometry: ConvGeometry) -> np.ndarray:
     """Check ``grad_output`` against the pooling's output; return it channels first."""
-    data_format = geometry.data_format
-    grad = as_numeric_array(
-        grad_output,
-        func,
-        "grad_output",
-        ndim=4,
-        shape_hint=f"({', '.join(data_format)})",
-        batch_axis=0,
-    )
-    expected = tuple(geometry.y_shape["NCHW".index(letter)] for letter in data_format)
-    if grad.shape != expected:
-        raise ValueError(
-            f"{func}: grad_output must have the pooling's output shape {expected} "
-            f"in {data_format!r}, got {grad.shape}"
-        )
-    return convert_layout(grad, data_format, "NCHW")
+    grad = check_grad_output(func, grad_output, geometry, "the pooling's output")
+    return convert_layout(grad, geometry.data_format, "NCHW")
 
 
 def _taps(geometry: ConvGeometry) -> list[tuple[int, int, tuple[slice, slice]]]:
